@@ -1,0 +1,12 @@
+/* bench/benches.h: the benchmark tables of each bench/bench_*.c. */
+#ifndef OZK_BENCHES_H
+#define OZK_BENCHES_H
+
+#include "harness.h"
+
+extern const struct bench bench_field[];
+extern const size_t bench_field_count;
+extern const struct bench bench_keccak[];
+extern const size_t bench_keccak_count;
+
+#endif

@@ -1,0 +1,81 @@
+/*
+ * cli/main.c: `ozk`, the one binary. Parses the subcommand and hands over to cli/cmd_*.c.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "ozk/field.h"
+#include "ozk/version.h"
+
+static int cmd_version(int argc, char **argv);
+static int cmd_help(int argc, char **argv);
+
+struct command {
+    const char *name;
+    const char *args;
+    const char *summary;
+    int (*run)(int argc, char **argv);
+};
+
+static const struct command COMMANDS[] = {
+    { "version", "", "print the version and build of this binary", cmd_version },
+    { "keccak", "[FILE | - | --hex HEX]", "print the Keccak-256 (Ethereum) hash of a file or bytes",
+      cmd_keccak },
+    { "help", "", "print this help", cmd_help },
+};
+
+static void usage(FILE *out)
+{
+    fprintf(out, "ozk %s: an opportunistic zkML node for Ethereum\n\n", ozk_version());
+    fprintf(out, "usage: ozk <command> [options]\n\ncommands:\n");
+    for (size_t i = 0; i < sizeof COMMANDS / sizeof COMMANDS[0]; i++) {
+        char head[64];
+        snprintf(head, sizeof head, "%s %s", COMMANDS[i].name, COMMANDS[i].args);
+        fprintf(out, "  %-32s %s\n", head, COMMANDS[i].summary);
+    }
+    fprintf(out, "\nglobal options:\n"
+                 "  -h, --help                       print this help\n"
+                 "  --version                        same as `ozk version`\n"
+                 "\n`ozk <command> --help` describes a command. Documentation: docs/ in the "
+                 "source tree,\nstarting with README.md and docs/architecture.md.\n");
+}
+
+static int cmd_help(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    usage(stdout);
+    return CLI_OK;
+}
+
+static int cmd_version(int argc, char **argv)
+{
+    if (argc > 1 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
+        printf("usage: ozk version\n\nPrints the version, the compiler and the field kernel.\n");
+        return CLI_OK;
+    }
+    if (argc > 1) {
+        fprintf(stderr, "ozk version: unexpected argument '%s'\nusage: ozk version\n", argv[1]);
+        return CLI_USAGE;
+    }
+    printf("ozk %s\n", ozk_version());
+    printf("build: %s\n", ozk_build_info());
+    printf("field kernel: %s\n", ozk_field_kernel());
+    return CLI_OK;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return CLI_USAGE;
+    }
+    const char *name = argv[1];
+    if (!strcmp(name, "-h") || !strcmp(name, "--help")) return cmd_help(argc - 1, argv + 1);
+    if (!strcmp(name, "--version")) return cmd_version(1, argv + 1);
+    for (size_t i = 0; i < sizeof COMMANDS / sizeof COMMANDS[0]; i++)
+        if (!strcmp(name, COMMANDS[i].name)) return COMMANDS[i].run(argc - 1, argv + 1);
+    fprintf(stderr, "ozk: unknown command '%s'; `ozk --help` lists the commands\n", name);
+    return CLI_USAGE;
+}

@@ -1,0 +1,100 @@
+/* tests/testutil.c: seeded randomness and the test runner wrapper (see testutil.h). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "testutil.h"
+
+static uint64_t g_seed;
+static int g_seeded;
+static uint64_t g_s[4];
+
+static uint64_t splitmix64(uint64_t *x)
+{
+    uint64_t z = (*x += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+}
+
+uint64_t test_seed(void)
+{
+    if (!g_seeded) {
+        const char *env = getenv("OZK_TEST_SEED");
+        if (env && *env) {
+            char *end;
+            g_seed = strtoull(env, &end, 0);
+            if (*end) {
+                fprintf(stderr, "OZK_TEST_SEED='%s' is not a number\n", env);
+                exit(2);
+            }
+        } else {
+            struct timespec ts;
+            clock_gettime(CLOCK_REALTIME, &ts);
+            g_seed = (uint64_t)ts.tv_nsec ^ ((uint64_t)ts.tv_sec << 20) ^ (uint64_t)getpid();
+        }
+        uint64_t x = g_seed;
+        for (int i = 0; i < 4; i++) g_s[i] = splitmix64(&x);
+        g_seeded = 1;
+    }
+    return g_seed;
+}
+
+static inline uint64_t rotl(uint64_t x, int k)
+{
+    return (x << k) | (x >> (64 - k));
+}
+
+uint64_t test_rand_u64(void)
+{
+    test_seed();
+    /* xoshiro256** (Blackman and Vigna, 2018) */
+    uint64_t result = rotl(g_s[1] * 5, 7) * 9;
+    uint64_t t = g_s[1] << 17;
+    g_s[2] ^= g_s[0];
+    g_s[3] ^= g_s[1];
+    g_s[1] ^= g_s[2];
+    g_s[0] ^= g_s[3];
+    g_s[2] ^= t;
+    g_s[3] = rotl(g_s[3], 45);
+    return result;
+}
+
+void test_rand_bytes(uint8_t *out, size_t n)
+{
+    for (size_t i = 0; i < n; i += 8) {
+        uint64_t w = test_rand_u64();
+        for (size_t k = 0; k < 8 && i + k < n; k++) out[i + k] = (uint8_t)(w >> (8 * k));
+    }
+}
+
+uint64_t test_rand_below(uint64_t bound)
+{
+    /* rejection sampling: no modulo bias */
+    uint64_t limit = UINT64_MAX - UINT64_MAX % bound;
+    uint64_t v;
+    do v = test_rand_u64();
+    while (v >= limit);
+    return v % bound;
+}
+
+size_t test_cases(size_t base)
+{
+    const char *env = getenv("OZK_TEST_SCALE");
+    if (!env || !*env) return base;
+    unsigned long pct = strtoul(env, NULL, 10);
+    size_t n = (size_t)((double)base * (double)pct / 100.0);
+    return n ? n : 1;
+}
+
+int test_run(const char *name, const struct CMUnitTest *tests, size_t count,
+             CMFixtureFunction setup, CMFixtureFunction teardown)
+{
+    uint64_t seed = test_seed();
+    int failed = _cmocka_run_group_tests(name, tests, count, setup, teardown);
+    if (failed)
+        fprintf(stderr, "random seed: %llu (rerun with OZK_TEST_SEED=%llu)\n",
+                (unsigned long long)seed, (unsigned long long)seed);
+    return failed;
+}

@@ -1,0 +1,43 @@
+/*
+ * tests/testutil.h: what every ozk test program shares.
+ *
+ * Seeded randomness. Every random choice in a test comes from test_rand_*(), a xoshiro256**
+ * stream seeded once per program from OZK_TEST_SEED (decimal or 0x-hex) or, when unset, from
+ * the clock and pid. test_main() runs the cmocka group and, when any test failed, prints
+ *     random seed: 1234 (rerun with OZK_TEST_SEED=1234)
+ * so that every failure can be replayed exactly.
+ */
+#ifndef OZK_TESTUTIL_H
+#define OZK_TESTUTIL_H
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+/* The seed of this run (reads OZK_TEST_SEED on first use). */
+uint64_t test_seed(void);
+
+/* Uniform 64-bit words and bytes from the seeded stream. */
+uint64_t test_rand_u64(void);
+void test_rand_bytes(uint8_t *out, size_t n);
+
+/* Uniform in [0, bound), bound > 0. */
+uint64_t test_rand_below(uint64_t bound);
+
+/* How many random cases a property test runs: base, or OZK_TEST_SCALE percent of it (at
+ * least 1) when that variable is set; the default is the full count the spec asks for. */
+size_t test_cases(size_t base);
+
+/* Runs the cmocka group `name` with optional group setup and teardown (NULL for none); prints
+ * the seed on failure. Returns the number of failures, fit to return from main(). */
+int test_run(const char *name, const struct CMUnitTest *tests, size_t count,
+             CMFixtureFunction setup, CMFixtureFunction teardown);
+
+#define TEST_RUN(name, tests) test_run(name, tests, sizeof(tests) / sizeof((tests)[0]), NULL, NULL)
+#define TEST_RUN_WITH(name, tests, setup, teardown) \
+    test_run(name, tests, sizeof(tests) / sizeof((tests)[0]), setup, teardown)
+
+#endif
