@@ -1,11 +1,28 @@
 /* bench/bench_main.c: `ozk-bench`, every benchmark of ozk in one program. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "benches.h"
+#include "ozk/field.h"
 
 int main(int argc, char **argv)
 {
+    /* --kernel NAME picks the field kernel (see ozk_field_set_kernel); the rest goes to the
+     * harness */
+    for (int i = 1; i + 1 < argc; i++) {
+        if (strcmp(argv[i], "--kernel") != 0) continue;
+        if (ozk_field_set_kernel(argv[i + 1]) != 0) {
+            fprintf(stderr,
+                    "ozk-bench: field kernel '%s' is not available here "
+                    "(x86-64-mulx-adx needs BMI2 and ADX; c-cios always works)\n",
+                    argv[i + 1]);
+            return 2;
+        }
+        memmove(argv + i, argv + i + 2, (size_t)(argc - i - 1) * sizeof *argv);
+        argc -= 2;
+        break;
+    }
     const struct {
         const struct bench *t;
         size_t n;

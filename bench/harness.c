@@ -54,13 +54,14 @@ static void cpu_model(char *out, size_t cap)
 
 static void usage(FILE *out)
 {
-    fprintf(out,
-            "usage: ozk-bench [--filter SUBSTR] [--iters N] [--runs R] [--list] [--markdown]\n\n"
-            "Runs ozk's micro-benchmarks and prints the median of R timed runs (default 7,\n"
-            "after one warm-up run) of N operations each (default: per benchmark).\n"
-            "  --filter SUBSTR   only benchmarks whose name contains SUBSTR (repeatable)\n"
-            "  --list            list the benchmarks and exit\n"
-            "  --markdown        print a table for docs/benchmarks.md\n");
+    fprintf(out, "usage: ozk-bench [--filter SUBSTR] [--iters N] [--runs R] [--list] [--markdown]\n"
+                 "                 [--kernel c-cios|x86-64-mulx-adx]\n\n"
+                 "Runs ozk's micro-benchmarks and prints the median of R timed runs (default 7,\n"
+                 "after one warm-up run) of N operations each (default: per benchmark).\n"
+                 "  --filter SUBSTR   only benchmarks whose name contains SUBSTR (repeatable)\n"
+                 "  --list            list the benchmarks and exit\n"
+                 "  --markdown        print a table for docs/benchmarks.md\n"
+                 "  --kernel NAME     the field kernel (default: the fastest this CPU has)\n");
 }
 
 int bench_main(int argc, char **argv, const struct bench *table, size_t n)

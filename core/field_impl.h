@@ -27,6 +27,26 @@ static const uint64_t R1[4] = { OZK__F_R1 };
 static const uint64_t R2[4] = { OZK__F_R2 };
 static const uint64_t ONE_PLAIN[4] = { 1, 0, 0, 0 };
 
+/* The portable kernel, kept out of line so that the dispatch in kmul() stays a test and a tail
+ * jump: inlined, its register pressure made GCC save six registers before the branch. */
+__attribute__((noinline)) static void kmul_c(uint64_t out[4], const uint64_t a[4],
+                                             const uint64_t b[4])
+{
+    ozk__mont_mul(out, a, b, MOD, OZK__F_N0);
+}
+
+/* out = a * b / R mod m with the kernel in use (core/field_kernel.c). */
+static inline void kmul(uint64_t out[4], const uint64_t a[4], const uint64_t b[4])
+{
+#if OZK_HAVE_X86_64_ASM
+    if (ozk__mont_adx) {
+        ozk__mont_mul_adx(out, a, b, MOD, OZK__F_N0);
+        return;
+    }
+#endif
+    kmul_c(out, a, b);
+}
+
 void FN(set_zero)(T *out)
 {
     memset(out->l, 0, sizeof out->l);
@@ -54,20 +74,20 @@ int FN(from_limbs)(T *out, const uint64_t v[4])
         FN(set_zero)(out);
         return 0;
     }
-    ozk__mont_mul_any(out->l, v, R2, MOD, OZK__F_N0); /* v * R^2 / R = v * R */
+    kmul(out->l, v, R2); /* v * R^2 / R = v * R */
     return 1;
 }
 
 void FN(to_limbs)(uint64_t out[4], const T *a)
 {
-    ozk__mont_mul_any(out, a->l, ONE_PLAIN, MOD, OZK__F_N0); /* a * R / R = a */
+    kmul(out, a->l, ONE_PLAIN); /* a * R / R = a */
 }
 
 void FN(from_u64)(T *out, uint64_t v)
 {
     /* v < 2^64 < m, always canonical */
     const uint64_t plain[4] = { v, 0, 0, 0 };
-    ozk__mont_mul_any(out->l, plain, R2, MOD, OZK__F_N0);
+    kmul(out->l, plain, R2);
 }
 
 void FN(from_i64)(T *out, int64_t v)
@@ -114,7 +134,7 @@ void FN(from_bytes_reduce)(T *out, const uint8_t in[32])
         uint64_t keep_t = borrow - 1; /* all ones when v >= m */
         for (int i = 0; i < 4; i++) v[i] = (t[i] & keep_t) | (v[i] & ~keep_t);
     }
-    ozk__mont_mul_any(out->l, v, R2, MOD, OZK__F_N0);
+    kmul(out->l, v, R2);
 }
 
 void FN(to_bytes)(uint8_t out[32], const T *a)
@@ -166,12 +186,12 @@ void FN(dbl)(T *out, const T *a)
 
 void FN(mul)(T *out, const T *a, const T *b)
 {
-    ozk__mont_mul_any(out->l, a->l, b->l, MOD, OZK__F_N0);
+    kmul(out->l, a->l, b->l);
 }
 
 void FN(sqr)(T *out, const T *a)
 {
-    ozk__mont_mul_any(out->l, a->l, a->l, MOD, OZK__F_N0);
+    kmul(out->l, a->l, a->l);
 }
 
 /* out = table[idx] without an index that depends on idx: scan all 16 entries under masks. */

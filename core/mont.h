@@ -133,17 +133,4 @@ void ozk__mont_mul_adx(uint64_t out[4], const uint64_t a[4], const uint64_t b[4]
 /* 1 when the fields use ozk__mont_mul_adx (core/field_kernel.c sets it at start-up). */
 extern int ozk__mont_adx;
 
-/* Montgomery multiplication with the kernel in use. */
-static inline void ozk__mont_mul_any(uint64_t out[4], const uint64_t a[4], const uint64_t b[4],
-                                     const uint64_t m[4], uint64_t n0)
-{
-#if OZK_HAVE_X86_64_ASM
-    if (ozk__mont_adx) {
-        ozk__mont_mul_adx(out, a, b, m, n0);
-        return;
-    }
-#endif
-    ozk__mont_mul(out, a, b, m, n0);
-}
-
 #endif
