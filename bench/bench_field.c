@@ -18,12 +18,26 @@ static void seed_fr(ozk_fr *x, uint64_t k)
     ozk_fr_from_limbs(x, v);
 }
 
-static void b_fr_mul(size_t iters)
+/* b_NAME: a dependent chain x = OP(x, y) of iters operations on Fr */
+#define FR_CHAIN(name, op)                                 \
+    static void b_##name(size_t iters)                     \
+    {                                                      \
+        ozk_fr x, y;                                       \
+        seed_fr(&x, 1);                                    \
+        seed_fr(&y, 2);                                    \
+        for (size_t i = 0; i < iters; i++) op(&x, &x, &y); \
+        bench_sink(&x, sizeof x);                          \
+    }
+
+FR_CHAIN(fr_mul, ozk_fr_mul)
+FR_CHAIN(fr_add, ozk_fr_add)
+FR_CHAIN(fr_sub, ozk_fr_sub)
+
+static void b_fr_sqr(size_t iters)
 {
-    ozk_fr x, y;
-    seed_fr(&x, 1);
-    seed_fr(&y, 2);
-    for (size_t i = 0; i < iters; i++) ozk_fr_mul(&x, &x, &y);
+    ozk_fr x;
+    seed_fr(&x, 5);
+    for (size_t i = 0; i < iters; i++) ozk_fr_sqr(&x, &x);
     bench_sink(&x, sizeof x);
 }
 
@@ -35,32 +49,6 @@ static void b_fr_mul_tp(size_t iters)
     for (size_t i = 0; i < iters; i += 4)
         for (int k = 0; k < 4; k++) ozk_fr_mul(&x[k], &x[k], &y);
     bench_sink(x, sizeof x);
-}
-
-static void b_fr_sqr(size_t iters)
-{
-    ozk_fr x;
-    seed_fr(&x, 5);
-    for (size_t i = 0; i < iters; i++) ozk_fr_sqr(&x, &x);
-    bench_sink(&x, sizeof x);
-}
-
-static void b_fr_add(size_t iters)
-{
-    ozk_fr x, y;
-    seed_fr(&x, 6);
-    seed_fr(&y, 7);
-    for (size_t i = 0; i < iters; i++) ozk_fr_add(&x, &x, &y);
-    bench_sink(&x, sizeof x);
-}
-
-static void b_fr_sub(size_t iters)
-{
-    ozk_fr x, y;
-    seed_fr(&x, 6);
-    seed_fr(&y, 7);
-    for (size_t i = 0; i < iters; i++) ozk_fr_sub(&x, &x, &y);
-    bench_sink(&x, sizeof x);
 }
 
 static void b_fr_inv(size_t iters)

@@ -246,46 +246,22 @@ static void CAT(binop_, F)(int op)
     mpz_clears(a, b, want, NULL);
 }
 
-static void TN(add)(void **s)
-{
-    (void)s;
-    CAT(binop_, F)(OP_ADD);
-}
-static void TN(sub)(void **s)
-{
-    (void)s;
-    CAT(binop_, F)(OP_SUB);
-}
-static void TN(neg)(void **s)
-{
-    (void)s;
-    CAT(binop_, F)(OP_NEG);
-}
-static void TN(dbl)(void **s)
-{
-    (void)s;
-    CAT(binop_, F)(OP_DBL);
-}
-static void TN(mul)(void **s)
-{
-    (void)s;
-    CAT(binop_, F)(OP_MUL);
-}
-static void TN(sqr)(void **s)
-{
-    (void)s;
-    CAT(binop_, F)(OP_SQR);
-}
-static void TN(inv)(void **s)
-{
-    (void)s;
-    CAT(binop_, F)(OP_INV);
-}
-static void TN(pow)(void **s)
-{
-    (void)s;
-    CAT(binop_, F)(OP_POW);
-}
+/* one cmocka test per operation of binop_F */
+#define OP_TEST(name, OP)          \
+    static void TN(name)(void **s) \
+    {                              \
+        (void)s;                   \
+        CAT(binop_, F)(OP);        \
+    }
+OP_TEST(add, OP_ADD)
+OP_TEST(sub, OP_SUB)
+OP_TEST(neg, OP_NEG)
+OP_TEST(dbl, OP_DBL)
+OP_TEST(mul, OP_MUL)
+OP_TEST(sqr, OP_SQR)
+OP_TEST(inv, OP_INV)
+OP_TEST(pow, OP_POW)
+#undef OP_TEST
 
 static void TN(pow_small)(void **state)
 {
