@@ -411,7 +411,7 @@ static void TN(hex)(void **state)
     mpz_t v;
     mpz_init(v);
     char hex[67], buf[80];
-    for (size_t i = 0; i < N_CASES / 10; i++) {
+    for (size_t i = 0; i < N_CASES; i++) {
         T x, y;
         CAT(draw_, F)(v);
         CAT(load_, F)(&x, v);
