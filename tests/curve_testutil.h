@@ -1,0 +1,28 @@
+/*
+ * tests/curve_testutil.h: random field elements and points for the curve and pairing tests.
+ */
+#ifndef OZK_CURVE_TESTUTIL_H
+#define OZK_CURVE_TESTUTIL_H
+
+#include "ozk/curve.h"
+#include "ozk/pairing.h"
+#include "testutil.h"
+
+/* uniform-ish elements (a 256-bit string reduced mod the modulus) */
+void rand_fp(ozk_fp *out);
+void rand_fr(ozk_fr *out);
+void rand_fp2(ozk_fp2 *out);
+void rand_fp12(ozk_fp12 *out);
+/* a random scalar below r, as 4 limbs */
+void rand_scalar(uint64_t k[4]);
+/* [k] G for a random k; the affine point */
+void rand_g1(ozk_g1 *out);
+void rand_g2(ozk_g2 *out);
+/* a point on the twist E'(Fp2) that is NOT in G2 (found by trying random x; slow reference
+ * square root in Fp2) */
+void rand_twist_point_not_in_g2(ozk_g2 *out);
+/* a square root in Fp2 if one exists: 1 and out, else 0 (Adj and Rodriguez-Henriquez 2012,
+ * Algorithm 9, for p = 3 mod 4) */
+int fp2_sqrt(ozk_fp2 *out, const ozk_fp2 *a);
+
+#endif
