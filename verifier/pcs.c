@@ -1,0 +1,183 @@
+/*
+ * verifier/pcs.c: HyperKZG verification, proof encoding and the shared transcript steps
+ * (docs/protocol.md, "Polynomial commitment (HyperKZG)").
+ *
+ * Check, for a claim v = f~(z) about C = [P_0] and a proof (C_1..C_{n-1}, e_{i,t}, W_0..W_2):
+ *   r, q, d: challenges after the folds, the evaluations and the witnesses (in that order)
+ *   u = (r, -r, r^2); Y_i = e_{i,2} for 1 <= i < n and Y_n = v
+ *   fold consistency, for i < n:  2 r Y_{i+1} = r (1 - z_i)(e_{i,0} + e_{i,1}) + z_i (e_{i,0} -
+ * e_{i,1}) B_t = sum_i q^i e_{i,t};  C_B = sum_i q^i C_i L = sum_t d^t (C_B - B_t G + u_t W_t),  R
+ * = sum_t d^t W_t accept iff e(L, [1]_2) e(-R, [tau]_2) = 1 The last line is the KZG equation e(C_B
+ * - B_t G, [1]_2) = e(W_t, [tau - u_t]_2) for the three points at once, with u_t W_t moved to the
+ * G1 side so that no G2 arithmetic is needed.
+ */
+#include <string.h>
+
+#include "ozk/msm.h"
+#include "ozk/pairing.h"
+#include "pcs_internal.h"
+
+size_t ozk_pcs_proof_size(uint32_t nvars)
+{
+    return 64 * (size_t)(nvars - 1) + 96 * (size_t)nvars + 192;
+}
+
+void ozk_pcs_vk_from_srs(ozk_pcs_vk *vk, const ozk_srs *srs)
+{
+    vk->h = srs->g2[0];
+    vk->tau_h = srs->g2[1];
+}
+
+void ozk__pcs_absorb_claim(ozk_transcript *t, const ozk_g1 *c, uint32_t nvars, const ozk_fr *z,
+                           const ozk_fr *v)
+{
+    uint8_t buf[64 + 32 + 32 * OZK_PCS_MAX_VARS + 32];
+    size_t o = 0;
+    ozk_g1_to_bytes(buf, c);
+    o += 64;
+    memset(buf + o, 0, 32);
+    for (int i = 0; i < 4; i++) buf[o + 31 - i] = (uint8_t)(nvars >> (8 * i));
+    o += 32;
+    for (uint32_t i = 0; i < nvars; i++, o += 32) ozk_fr_to_bytes(buf + o, &z[i]);
+    ozk_fr_to_bytes(buf + o, v);
+    o += 32;
+    ozk_transcript_absorb(t, buf, o);
+}
+
+void ozk__pcs_absorb_many(ozk_transcript *t, ozk_fr *gamma, const ozk_g1 *c, const ozk_fr *v,
+                          size_t k)
+{
+    /* one message, streamed through the transcript's own absorbs would split it; build it */
+    ozk_transcript_absorb_u64(t, (uint64_t)k);
+    ozk_transcript_absorb_g1s(t, c, k);
+    ozk_transcript_absorb_frs(t, v, k);
+    ozk_transcript_challenge(t, gamma);
+}
+
+void ozk_pcs_proof_encode(uint8_t *out, const ozk_pcs_proof *proof)
+{
+    uint32_t n = proof->nvars;
+    for (uint32_t i = 0; i + 1 < n; i++, out += 64) ozk_g1_to_bytes(out, &proof->folds[i]);
+    for (uint32_t i = 0; i < n; i++)
+        for (int t = 0; t < 3; t++, out += 32) ozk_fr_to_bytes(out, &proof->evals[i][t]);
+    for (int t = 0; t < 3; t++, out += 64) ozk_g1_to_bytes(out, &proof->w[t]);
+}
+
+int ozk_pcs_proof_decode(ozk_pcs_proof *proof, uint32_t nvars, const uint8_t *in, size_t len)
+{
+    memset(proof, 0, sizeof *proof);
+    if (nvars < 1 || nvars > OZK_PCS_MAX_VARS || len != ozk_pcs_proof_size(nvars)) return 0;
+    proof->nvars = nvars;
+    for (uint32_t i = 0; i + 1 < nvars; i++, in += 64)
+        if (!ozk_g1_from_bytes(&proof->folds[i], in)) return 0;
+    for (uint32_t i = 0; i < nvars; i++)
+        for (int t = 0; t < 3; t++, in += 32)
+            if (!ozk_fr_from_bytes(&proof->evals[i][t], in)) return 0;
+    for (int t = 0; t < 3; t++, in += 64)
+        if (!ozk_g1_from_bytes(&proof->w[t], in)) return 0;
+    return 1;
+}
+
+int ozk_pcs_verify(ozk_transcript *t, const ozk_pcs_vk *vk, const ozk_g1 *commitment,
+                   uint32_t nvars, const ozk_fr *point, const ozk_fr *value,
+                   const ozk_pcs_proof *proof)
+{
+    if (nvars < 1 || nvars > OZK_PCS_MAX_VARS || proof->nvars != nvars) return 0;
+    const uint32_t n = nvars;
+    ozk_fr r, q, d, two_r, lhs, rhs, s, dif, one, t1;
+    ozk_fr_set_one(&one);
+
+    ozk__pcs_absorb_claim(t, commitment, n, point, value);
+    ozk_transcript_absorb_g1s(t, proof->folds, n - 1);
+    ozk_transcript_challenge(t, &r);
+    ozk_transcript_absorb_frs(t, &proof->evals[0][0], 3 * (size_t)n);
+    ozk_transcript_challenge(t, &q);
+    ozk_transcript_absorb_g1s(t, proof->w, 3);
+    ozk_transcript_challenge(t, &d);
+    if (ozk_fr_is_zero(&r)) return 0; /* the fold check below would be vacuous */
+
+    /* fold consistency: 2 r Y_{i+1} = r (1 - z_i)(e0 + e1) + z_i (e0 - e1) */
+    ozk_fr_dbl(&two_r, &r);
+    for (uint32_t i = 0; i < n; i++) {
+        const ozk_fr *e = proof->evals[i];
+        const ozk_fr *y_next = i + 1 < n ? &proof->evals[i + 1][2] : value;
+        ozk_fr_mul(&lhs, &two_r, y_next);
+        ozk_fr_add(&s, &e[0], &e[1]);
+        ozk_fr_sub(&t1, &one, &point[i]);
+        ozk_fr_mul(&t1, &t1, &r);
+        ozk_fr_mul(&rhs, &t1, &s);
+        ozk_fr_sub(&dif, &e[0], &e[1]);
+        ozk_fr_mul(&dif, &dif, &point[i]);
+        ozk_fr_add(&rhs, &rhs, &dif);
+        if (!ozk_fr_eq(&lhs, &rhs)) return 0;
+    }
+
+    /* L = (1 + d + d^2) sum_i q^i C_i - (sum_t d^t B_t) G + sum_t d^t u_t W_t; R = sum_t d^t W_t */
+    ozk_g1 pts[OZK_PCS_MAX_VARS + 4];
+    ozk_fr sc[OZK_PCS_MAX_VARS + 4], dpow[3], u[3], B[3], qi, sumd;
+    ozk_fr_set_one(&dpow[0]);
+    dpow[1] = d;
+    ozk_fr_sqr(&dpow[2], &d);
+    ozk_fr_add(&sumd, &dpow[0], &dpow[1]);
+    ozk_fr_add(&sumd, &sumd, &dpow[2]);
+    u[0] = r;
+    ozk_fr_neg(&u[1], &r);
+    ozk_fr_sqr(&u[2], &r);
+    for (int k = 0; k < 3; k++) ozk_fr_set_zero(&B[k]);
+    ozk_fr_set_one(&qi);
+    for (uint32_t i = 0; i < n; i++) {
+        pts[i] = i == 0 ? *commitment : proof->folds[i - 1];
+        ozk_fr_mul(&sc[i], &sumd, &qi);
+        for (int k = 0; k < 3; k++) {
+            ozk_fr_mul(&t1, &qi, &proof->evals[i][k]);
+            ozk_fr_add(&B[k], &B[k], &t1);
+        }
+        ozk_fr_mul(&qi, &qi, &q);
+    }
+    ozk_g1_generator(&pts[n]);
+    ozk_fr_set_zero(&s);
+    for (int k = 0; k < 3; k++) {
+        ozk_fr_mul(&t1, &dpow[k], &B[k]);
+        ozk_fr_add(&s, &s, &t1);
+    }
+    ozk_fr_neg(&sc[n], &s);
+    for (int k = 0; k < 3; k++) {
+        pts[n + 1 + k] = proof->w[k];
+        ozk_fr_mul(&sc[n + 1 + k], &dpow[k], &u[k]);
+    }
+    ozk_g1_jac lj, rj;
+    ozk_g1_msm_naive(&lj, pts, sc, n + 4);
+    ozk_g1_msm_naive(&rj, proof->w, dpow, 3);
+    ozk_g1 pp[2];
+    ozk_g2 qq[2] = { vk->h, vk->tau_h };
+    ozk_g1_jac_to_affine(&pp[0], &lj);
+    ozk_g1_jac_to_affine(&pp[1], &rj);
+    ozk_g1_neg(&pp[1], &pp[1]);
+    return ozk_pairing_check(pp, qq, 2);
+}
+
+int ozk_pcs_verify_many(ozk_transcript *t, const ozk_pcs_vk *vk, const ozk_g1 *commitments,
+                        const ozk_fr *values, size_t k, uint32_t nvars, const ozk_fr *point,
+                        const ozk_pcs_proof *proof)
+{
+    if (k == 0) return 0;
+    ozk_fr gamma, gi, v, tv;
+    ozk__pcs_absorb_many(t, &gamma, commitments, values, k);
+    /* C = sum_j gamma^j C_j, v = sum_j gamma^j v_j */
+    ozk_fr_set_one(&gi);
+    ozk_fr_set_zero(&v);
+    ozk_g1_jac acc, tj;
+    ozk_g1_jac_set_infinity(&acc);
+    for (size_t j = 0; j < k; j++) {
+        uint64_t limbs[4];
+        ozk_fr_to_limbs(limbs, &gi);
+        ozk_g1_mul_var(&tj, &commitments[j], limbs);
+        ozk_g1_jac_add(&acc, &acc, &tj);
+        ozk_fr_mul(&tv, &gi, &values[j]);
+        ozk_fr_add(&v, &v, &tv);
+        ozk_fr_mul(&gi, &gi, &gamma);
+    }
+    ozk_g1 c;
+    ozk_g1_jac_to_affine(&c, &acc);
+    return ozk_pcs_verify(t, vk, &c, nvars, point, &v, proof);
+}

@@ -1,0 +1,19 @@
+/*
+ * verifier/pcs_internal.h: transcript steps that the HyperKZG prover and verifier share
+ * (internal). One copy, so the two cannot drift.
+ */
+#ifndef OZK_VERIFIER_PCS_INTERNAL_H
+#define OZK_VERIFIER_PCS_INTERNAL_H
+
+#include "ozk/pcs.h"
+
+/* Absorbs the claim as one message: C (64) || nvars (32) || z_0 .. z_{nvars-1} (32 each) ||
+ * v (32). */
+void ozk__pcs_absorb_claim(ozk_transcript *t, const ozk_g1 *c, uint32_t nvars, const ozk_fr *z,
+                           const ozk_fr *v);
+
+/* Absorbs k claims (one message: k (32) || C_0 .. C_{k-1} || v_0 .. v_{k-1}) and draws gamma. */
+void ozk__pcs_absorb_many(ozk_transcript *t, ozk_fr *gamma, const ozk_g1 *c, const ozk_fr *v,
+                          size_t k);
+
+#endif
