@@ -6,7 +6,11 @@
 
 extern const struct bench bench_field[];
 extern const size_t bench_field_count;
+extern const struct bench bench_curve[];
+extern const size_t bench_curve_count;
 extern const struct bench bench_keccak[];
 extern const size_t bench_keccak_count;
+extern const struct bench bench_msm[];
+extern const size_t bench_msm_count;
 
 #endif

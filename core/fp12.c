@@ -199,12 +199,17 @@ void ozk_fp12_frobenius(ozk_fp12 *out, const ozk_fp12 *a, int k)
 
 void ozk_fp12_pow_var(ozk_fp12 *out, const ozk_fp12 *a, const uint64_t *e, size_t n)
 {
-    ozk_fp12 acc, base = *a;
+    /* left to right, starting at the top set bit of e */
+    ozk_fp12 acc;
     ozk_fp12_set_one(&acc);
-    for (size_t i = 0; i < n; i++)
-        for (int b = 0; b < 64; b++) {
-            if (e[i] >> b & 1) ozk_fp12_mul(&acc, &acc, &base);
-            ozk_fp12_sqr(&base, &base);
+    int started = 0;
+    for (size_t i = n; i-- > 0;)
+        for (int b = 63; b >= 0; b--) {
+            if (started) ozk_fp12_sqr(&acc, &acc);
+            if (e[i] >> b & 1) {
+                ozk_fp12_mul(&acc, &acc, a);
+                started = 1;
+            }
         }
     *out = acc;
 }

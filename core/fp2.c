@@ -114,12 +114,17 @@ int ozk_fp2_inv(ozk_fp2 *out, const ozk_fp2 *a)
 
 void ozk_fp2_pow_var(ozk_fp2 *out, const ozk_fp2 *a, const uint64_t *e, size_t n)
 {
-    ozk_fp2 acc, base = *a;
+    /* left to right, starting at the top set bit of e */
+    ozk_fp2 acc;
     ozk_fp2_set_one(&acc);
-    for (size_t i = 0; i < n; i++)
-        for (int b = 0; b < 64; b++) {
-            if (e[i] >> b & 1) ozk_fp2_mul(&acc, &acc, &base);
-            ozk_fp2_sqr(&base, &base);
+    int started = 0;
+    for (size_t i = n; i-- > 0;)
+        for (int b = 63; b >= 0; b--) {
+            if (started) ozk_fp2_sqr(&acc, &acc);
+            if (e[i] >> b & 1) {
+                ozk_fp2_mul(&acc, &acc, a);
+                started = 1;
+            }
         }
     *out = acc;
 }

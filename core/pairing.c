@@ -3,13 +3,14 @@
  * Trans. IT 2010: for BN curves the Miller loop runs over 6x + 2 and ends with two lines
  * through Frobenius images of Q).
  *
- * Miller loop in affine coordinates on the twist. For T = (xT, yT) on E' and P = (xP, yP) in
- * G1, the untwisting psi(x, y) = (x w^2, y w^3) turns a twist slope lambda into the slope
- * lambda w on E, so the line through psi(T) with that slope, evaluated at P, is
+ * Miller loop with T in homogeneous projective coordinates on the twist (no inversions). For
+ * T = (xT, yT) on E' and P = (xP, yP) in G1, the untwisting psi(x, y) = (x w^2, y w^3) turns a
+ * twist slope lambda into the slope lambda w on E, so the line through psi(T) with that slope,
+ * evaluated at P, is
  *     l(P) = yP - lambda xP w + (lambda xT - yT) w^3,
- * an element with three nonzero coefficients (bn254.md sections 1.3 and 1.4). Factors that lie
- * in a proper subfield (vertical lines, denominators) are dropped: the final exponentiation
- * maps them to 1.
+ * an element with three nonzero coefficients (bn254.md sections 1.3 and 1.4). The steps below
+ * compute it multiplied by a factor in Fp2 that clears the denominators; such factors (and
+ * vertical lines) lie in a proper subfield, which the final exponentiation maps to 1.
  *
  * Final exponentiation: f^((p^6 - 1)(p^2 + 1)) by a conjugate, an inverse and a Frobenius
  * (the easy part), then the hard part h = (p^4 - p^2 + 1) / r through its base-p digits
@@ -45,41 +46,122 @@ static void twist_frobenius(ozk_g2 *out, const ozk_g2 *q, int k)
     ozk_fp2_mul(&out->y, &y, ozk__fp12_gamma(k, 3));
 }
 
-/* One step of the loop: f *= the line through T with slope lambda, at P; then T = T + S where
- * S = T (doubling, lambda = 3 xT^2 / (2 yT)) or S = Q (lambda = (yQ - yT) / (xQ - xT)). Returns
- * 0 without touching f when the line is vertical (T = -S): only at the very end of a loop on
- * valid inputs, where it is the identity after the final exponentiation. */
-static int line_step(ozk_fp12 *f, ozk_g2 *t, const ozk_g2 *s, const ozk_g1 *p)
+/* T in homogeneous projective coordinates on the twist: (X : Y : Z) for (X/Z, Y/Z). */
+typedef struct {
+    ozk_fp2 x, y, z;
+} twist_proj;
+
+/* b' = 3 / (9 + u), read off the G2 generator once: b' = y^2 - x^3 */
+static void twist_b(ozk_fp2 *b)
 {
-    ozk_fp2 num, den, lambda, x3, y3, l0, l1, l3;
-    if (s == NULL) {
-        ozk_fp2_sqr(&num, &t->x); /* 3 xT^2 */
-        ozk_fp2_add(&den, &num, &num);
-        ozk_fp2_add(&num, &num, &den);
-        ozk_fp2_dbl(&den, &t->y); /* 2 yT */
-    } else {
-        ozk_fp2_sub(&num, &s->y, &t->y);
-        ozk_fp2_sub(&den, &s->x, &t->x);
-    }
-    if (!ozk_fp2_inv(&den, &den)) return 0; /* vertical: T = -S (or 2-torsion, absent here) */
-    ozk_fp2_mul(&lambda, &num, &den);
-    /* l0 = yP, l1 = -lambda xP, l3 = lambda xT - yT */
-    ozk_fp2_set_zero(&l0);
-    l0.c0 = p->y;
-    ozk_fp2_mul_fp(&l1, &lambda, &p->x);
-    ozk_fp2_neg(&l1, &l1);
-    ozk_fp2_mul(&l3, &lambda, &t->x);
-    ozk_fp2_sub(&l3, &l3, &t->y);
-    ozk__fp12_mul_by_line(f, f, &l0, &l1, &l3);
-    /* x3 = lambda^2 - xT - xS, y3 = lambda (xT - x3) - yT */
-    ozk_fp2_sqr(&x3, &lambda);
-    ozk_fp2_sub(&x3, &x3, &t->x);
-    ozk_fp2_sub(&x3, &x3, s ? &s->x : &t->x);
-    ozk_fp2_sub(&y3, &t->x, &x3);
-    ozk_fp2_mul(&y3, &y3, &lambda);
-    ozk_fp2_sub(&y3, &y3, &t->y);
-    t->x = x3;
-    t->y = y3;
+    ozk_g2 g;
+    ozk_fp2 t;
+    ozk_g2_generator(&g);
+    ozk_fp2_sqr(b, &g.y);
+    ozk_fp2_sqr(&t, &g.x);
+    ozk_fp2_mul(&t, &t, &g.x);
+    ozk_fp2_sub(b, b, &t);
+}
+
+/* f *= l(P) for l = l0 + l1 w + l3 w^3 with l0 = a yP, l1 = c xP (a, c in Fp2) */
+static void mul_line(ozk_fp12 *f, const ozk_g1 *p, const ozk_fp2 *a, const ozk_fp2 *c,
+                     const ozk_fp2 *l3)
+{
+    ozk_fp2 l0, l1;
+    ozk_fp2_mul_fp(&l0, a, &p->y);
+    ozk_fp2_mul_fp(&l1, c, &p->x);
+    ozk__fp12_mul_by_line(f, f, &l0, &l1, l3);
+}
+
+/*
+ * Doubling step: f *= l_{T,T}(P), T = 2T. Costello, Lange, Naehrig (eprint 2009/615) and
+ * Aranha et al., "Faster explicit formulas for computing pairings over ordinary curves"
+ * (eprint 2010/526), section 4, for the D-type twist. The affine line
+ * yP - lambda xP w + (lambda x - y) w^3 with lambda = 3x^2 / (2y), times -2 y Z^3 (an Fp2
+ * factor, which the final exponentiation removes), is, with the curve equation,
+ *     l = -H yP + 3J xP w + I w^3,   H = 2YZ, J = X^2, I = 3b'Z^2 - Y^2.
+ */
+static void dbl_step(ozk_fp12 *f, twist_proj *t, const ozk_g1 *p, const ozk_fp2 *b)
+{
+    ozk_fp2 A, B, C, E, F, G, H, I, J, t0;
+    ozk_fp2_mul(&A, &t->x, &t->y); /* A = X Y (halved below through G and X3) */
+    ozk_fp2_sqr(&B, &t->y);        /* B = Y^2 */
+    ozk_fp2_sqr(&C, &t->z);        /* C = Z^2 */
+    ozk_fp2_mul(&E, &C, b);        /* E = 3 b' Z^2 */
+    ozk_fp2_add(&t0, &E, &E);
+    ozk_fp2_add(&E, &E, &t0);
+    ozk_fp2_add(&F, &E, &E); /* F = 3E */
+    ozk_fp2_add(&F, &F, &E);
+    ozk_fp2_add(&t0, &t->y, &t->z); /* H = (Y + Z)^2 - B - C = 2YZ */
+    ozk_fp2_sqr(&H, &t0);
+    ozk_fp2_sub(&H, &H, &B);
+    ozk_fp2_sub(&H, &H, &C);
+    ozk_fp2_sub(&I, &E, &B); /* I = E - B */
+    ozk_fp2_sqr(&J, &t->x);  /* J = X^2 */
+    ozk_fp2_add(&G, &B, &F); /* G = B + F (= 2 * the paper's G) */
+    /* line: -H yP + 3J xP w + I w^3 */
+    ozk_fp2 a, c;
+    ozk_fp2_neg(&a, &H);
+    ozk_fp2_add(&c, &J, &J);
+    ozk_fp2_add(&c, &c, &J);
+    mul_line(f, p, &a, &c, &I);
+    /* with the factor 2 kept (so no halving is needed, T is scaled by 4, the same point):
+     * X3 = 2A (B - F), Y3 = G^2 - 12 E^2, Z3 = 4 B H */
+    ozk_fp2_sub(&t0, &B, &F);
+    ozk_fp2_mul(&t->x, &A, &t0);
+    ozk_fp2_dbl(&t->x, &t->x);
+    ozk_fp2_sqr(&t0, &E);
+    ozk_fp2_dbl(&t0, &t0);
+    ozk_fp2_dbl(&t0, &t0);
+    ozk_fp2_add(&C, &t0, &t0); /* 12 E^2 (C is free now) */
+    ozk_fp2_add(&C, &C, &t0);
+    ozk_fp2_sqr(&t->y, &G);
+    ozk_fp2_sub(&t->y, &t->y, &C);
+    ozk_fp2_mul(&t->z, &B, &H);
+    ozk_fp2_dbl(&t->z, &t->z);
+    ozk_fp2_dbl(&t->z, &t->z);
+}
+
+/*
+ * Addition step with an affine Q: f *= l_{T,Q}(P), T = T + Q (same sources). With
+ * theta = Y - yQ Z and lam = X - xQ Z (the slope is theta / lam), the affine line through Q,
+ * times lam, is
+ *     l = lam yP - theta xP w + (theta xQ - lam yQ) w^3.
+ * When lam = 0 the line is vertical (T = -Q, the end of the loop on valid inputs): it lies in a
+ * proper subfield up to a factor w whose image under the final exponentiation is 1, so it is
+ * skipped; the step returns 0 then and leaves T alone.
+ */
+static int add_step(ozk_fp12 *f, twist_proj *t, const ozk_g2 *q, const ozk_g1 *p)
+{
+    ozk_fp2 theta, lam, C, D, E, F, G, H, t0;
+    ozk_fp2_mul(&t0, &q->y, &t->z);
+    ozk_fp2_sub(&theta, &t->y, &t0);
+    ozk_fp2_mul(&t0, &q->x, &t->z);
+    ozk_fp2_sub(&lam, &t->x, &t0);
+    if (ozk_fp2_is_zero(&lam)) return 0;
+    /* line */
+    ozk_fp2 c, l3;
+    ozk_fp2_neg(&c, &theta);
+    ozk_fp2_mul(&l3, &theta, &q->x);
+    ozk_fp2_mul(&t0, &lam, &q->y);
+    ozk_fp2_sub(&l3, &l3, &t0);
+    mul_line(f, p, &lam, &c, &l3);
+    /* C = theta^2, D = lam^2, E = lam^3, F = Z C, G = X D, H = E + F - 2G;
+     * X3 = lam H, Y3 = theta (G - H) - Y E, Z3 = Z E */
+    ozk_fp2_sqr(&C, &theta);
+    ozk_fp2_sqr(&D, &lam);
+    ozk_fp2_mul(&E, &D, &lam);
+    ozk_fp2_mul(&F, &t->z, &C);
+    ozk_fp2_mul(&G, &t->x, &D);
+    ozk_fp2_add(&H, &E, &F);
+    ozk_fp2_sub(&H, &H, &G);
+    ozk_fp2_sub(&H, &H, &G);
+    ozk_fp2_mul(&t->x, &lam, &H);
+    ozk_fp2_sub(&t0, &G, &H);
+    ozk_fp2_mul(&t0, &t0, &theta);
+    ozk_fp2_mul(&C, &t->y, &E);
+    ozk_fp2_sub(&t->y, &t0, &C);
+    ozk_fp2_mul(&t->z, &t->z, &E);
     return 1;
 }
 
@@ -88,19 +170,24 @@ enum { CHUNK = 8 };
 /* The Miller loops of up to CHUNK pairs, none at infinity, side by side: out = their product. */
 static void miller_chunk(ozk_fp12 *out, const ozk_g1 *p, const ozk_g2 *q, size_t n)
 {
-    ozk_g2 t[CHUNK], qneg[CHUNK];
+    twist_proj t[CHUNK];
+    ozk_g2 qneg[CHUNK];
     ozk_fp12 f;
+    ozk_fp2 b;
+    twist_b(&b);
     ozk_fp12_set_one(&f);
     for (size_t k = 0; k < n; k++) {
-        t[k] = q[k];
+        t[k].x = q[k].x;
+        t[k].y = q[k].y;
+        ozk_fp2_set_one(&t[k].z);
         ozk_g2_neg(&qneg[k], &q[k]);
     }
     for (int i = 63; i >= 0; i--) {
         if (i != 63) ozk_fp12_sqr(&f, &f);
-        for (size_t k = 0; k < n; k++) line_step(&f, &t[k], NULL, &p[k]);
+        for (size_t k = 0; k < n; k++) dbl_step(&f, &t[k], &p[k], &b);
         if (ATE_NAF[i] == 0) continue;
         for (size_t k = 0; k < n; k++)
-            line_step(&f, &t[k], ATE_NAF[i] > 0 ? &q[k] : &qneg[k], &p[k]);
+            add_step(&f, &t[k], ATE_NAF[i] > 0 ? &q[k] : &qneg[k], &p[k]);
     }
     /* T = [6x + 2] Q; then f *= l_{T, pi(Q)}(P), T += pi(Q); f *= l_{T, -pi^2(Q)}(P) */
     for (size_t k = 0; k < n; k++) {
@@ -108,8 +195,8 @@ static void miller_chunk(ozk_fp12 *out, const ozk_g1 *p, const ozk_g2 *q, size_t
         twist_frobenius(&q1, &q[k], 1);
         twist_frobenius(&q2, &q[k], 2);
         ozk_g2_neg(&q2, &q2);
-        line_step(&f, &t[k], &q1, &p[k]);
-        line_step(&f, &t[k], &q2, &p[k]);
+        add_step(&f, &t[k], &q1, &p[k]);
+        add_step(&f, &t[k], &q2, &p[k]);
     }
     *out = f;
 }
