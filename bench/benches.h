@@ -8,9 +8,13 @@ extern const struct bench bench_field[];
 extern const size_t bench_field_count;
 extern const struct bench bench_curve[];
 extern const size_t bench_curve_count;
+extern const struct bench bench_pcs[];
+extern const size_t bench_pcs_count;
 extern const struct bench bench_keccak[];
 extern const size_t bench_keccak_count;
 extern const struct bench bench_msm[];
 extern const size_t bench_msm_count;
+extern const struct bench bench_model[];
+extern const size_t bench_model_count;
 
 #endif

@@ -8,8 +8,29 @@
 #ifndef OZK_CLI_H
 #define OZK_CLI_H
 
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
 enum { CLI_OK = 0, CLI_FAIL = 1, CLI_USAGE = 2 };
 
 int cmd_keccak(int argc, char **argv);
+int cmd_setup(int argc, char **argv);
+int cmd_model(int argc, char **argv);
+int cmd_infer(int argc, char **argv);
+
+/* File helpers of the model commands (cli/cmd_model.c). Each prints its own error on stderr,
+ * prefixed with prog, and returns -1 (or NULL) on failure. */
+struct ozk_model;
+/* Reads a whole file of at most max bytes into a new buffer (free() it). */
+int cli_read_file(const char *prog, const char *path, size_t max, uint8_t **buf, size_t *len);
+/* Writes len bytes to path through a temporary file in the same folder, fsync and rename. */
+int cli_write_atomic(const char *prog, const char *path, const void *data, size_t len);
+/* Reads and decodes a .ozkm file (ozk_model_free it); file_len may be NULL. */
+struct ozk_model *cli_load_model(const char *prog, const char *path, size_t *file_len);
+/* Reads a JSON file that must hold an object (integers read as reals); json_decref it. */
+struct json_t *cli_load_json(const char *prog, const char *path);
+/* Prints 0x and the 64 hex digits of a hash. */
+void cli_print_hash(FILE *out, const uint8_t h[32]);
 
 #endif

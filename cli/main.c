@@ -22,6 +22,11 @@ static const struct command COMMANDS[] = {
     { "version", "", "print the version and build of this binary", cmd_version },
     { "keccak", "[FILE | - | --hex HEX]", "print the Keccak-256 (Ethereum) hash of a file or bytes",
       cmd_keccak },
+    { "setup", "--ptau FILE | --dev ...", "make the SRS: import a powers-of-tau ceremony file",
+      cmd_setup },
+    { "model", "import|info ...", "import an ONNX model (quantize, check, write .ozkm); show one",
+      cmd_model },
+    { "infer", "--model M --input X.json", "run a model's bit-exact integer inference", cmd_infer },
     { "help", "", "print this help", cmd_help },
 };
 

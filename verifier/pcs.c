@@ -146,7 +146,7 @@ int ozk_pcs_verify(ozk_transcript *t, const ozk_pcs_vk *vk, const ozk_g1 *commit
         ozk_fr_mul(&sc[n + 1 + k], &dpow[k], &u[k]);
     }
     ozk_g1_jac lj, rj;
-    ozk_g1_msm_naive(&lj, pts, sc, n + 4);
+    if (ozk_g1_msm(&lj, pts, sc, n + 4, 1) < 0) return 0; /* out of memory: cannot accept */
     ozk_g1_msm_naive(&rj, proof->w, dpow, 3);
     ozk_g1 pp[2];
     ozk_g2 qq[2] = { vk->h, vk->tau_h };

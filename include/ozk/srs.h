@@ -16,8 +16,9 @@
  *   offset 0    8 bytes  magic "OZKSRS\0\1" (format version 1)
  *   8           4        flags: bit 0 = insecure (dev); other bits zero
  *   12          4        log_size (at most OZK_SRS_MAX_LOG_SIZE)
- *   16          32       source hash: keccak256 of the ptau file it was imported from (zero for
- * dev) 48          32       SRS id (recomputed and compared on decode) 80          48       zero
+ *   16          32       source hash: keccak256 of the ptau file imported (zero for dev)
+ *   48          32       SRS id (recomputed and compared on decode)
+ *   80          48       zero
  *   128         256      [1]_2, [tau]_2
  *   384         64 n     [tau^i]_1, i < n = 2^log_size (EVM encoding)
  *   384 + 64 n  32       keccak256 of every byte before it (a checksum against corruption)
