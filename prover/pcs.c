@@ -175,28 +175,19 @@ int ozk_pcs_open_many(ozk_pcs_proof *proof, ozk_transcript *t, const ozk_srs *sr
     if (k == 0 || nvars < 1 || nvars > OZK_PCS_MAX_VARS) return OZK_EINVAL;
     const size_t N = (size_t)1 << nvars;
     ozk_fr gamma, gi, tmp, v;
+    ozk_g1 c;
     ozk__pcs_absorb_many(t, &gamma, commitments, values, k);
-    ozk_fr *f = calloc(N, sizeof *f);
+    ozk__pcs_combine(&c, &v, &gamma, commitments, values, k);
+    ozk_fr *f = calloc(N, sizeof *f); /* f = sum_j gamma^j f_j */
     if (!f) return OZK_ENOMEM;
     ozk_fr_set_one(&gi);
-    ozk_fr_set_zero(&v);
-    ozk_g1_jac acc, tj;
-    ozk_g1_jac_set_infinity(&acc);
     for (size_t j = 0; j < k; j++) {
         for (size_t b = 0; b < N; b++) {
             ozk_fr_mul(&tmp, &gi, &evals[j][b]);
             ozk_fr_add(&f[b], &f[b], &tmp);
         }
-        uint64_t limbs[4];
-        ozk_fr_to_limbs(limbs, &gi);
-        ozk_g1_mul_var(&tj, &commitments[j], limbs);
-        ozk_g1_jac_add(&acc, &acc, &tj);
-        ozk_fr_mul(&tmp, &gi, &values[j]);
-        ozk_fr_add(&v, &v, &tmp);
         ozk_fr_mul(&gi, &gi, &gamma);
     }
-    ozk_g1 c;
-    ozk_g1_jac_to_affine(&c, &acc);
     int rc = ozk_pcs_open(proof, t, srs, f, nvars, point, &c, &v, threads);
     free(f);
     return rc;

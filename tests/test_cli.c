@@ -11,23 +11,12 @@
 #include "ozk/keccak.h"
 #include "testutil.h"
 
-/* Runs `OZK_BIN args` through sh with stderr folded into stdout; returns the exit status and
- * the output (caller frees). */
+/* `OZK_BIN args`: exit status and output (stderr folded in; caller frees) */
 static int run(char **out, const char *args)
 {
     char cmd[4096];
-    snprintf(cmd, sizeof cmd, "'%s' %s 2>&1", OZK_BIN, args);
-    FILE *p = popen(cmd, "r");
-    assert_non_null(p);
-    size_t cap = 1 << 16, len = 0, n;
-    char *buf = malloc(cap);
-    assert_non_null(buf);
-    while ((n = fread(buf + len, 1, cap - 1 - len, p)) > 0) len += n;
-    buf[len] = '\0';
-    int status = pclose(p);
-    *out = buf;
-    assert_true(WIFEXITED(status));
-    return WEXITSTATUS(status);
+    snprintf(cmd, sizeof cmd, "'%s' %s", OZK_BIN, args);
+    return test_sh(out, cmd);
 }
 
 static void test_help(void **state)

@@ -25,23 +25,6 @@
 
 static char g_dir[64];
 
-static int sh(char **out, const char *cmd)
-{
-    char full[8192];
-    snprintf(full, sizeof full, "%s 2>&1", cmd);
-    FILE *p = popen(full, "r");
-    assert_non_null(p);
-    size_t cap = 1 << 20, len = 0, n;
-    char *buf = malloc(cap);
-    assert_non_null(buf);
-    while ((n = fread(buf + len, 1, cap - 1 - len, p)) > 0) len += n;
-    buf[len] = '\0';
-    int status = pclose(p);
-    *out = buf;
-    assert_true(WIFEXITED(status));
-    return WEXITSTATUS(status);
-}
-
 /* `OZK_BIN args`, printf-style */
 static int run(char **out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static int run(char **out, const char *fmt, ...)
@@ -52,7 +35,7 @@ static int run(char **out, const char *fmt, ...)
     vsnprintf(args, sizeof args, fmt, ap);
     va_end(ap);
     snprintf(cmd, sizeof cmd, "'%s' %s", OZK_BIN, args);
-    return sh(out, cmd);
+    return test_sh(out, cmd);
 }
 
 /* `OZK_BIN args` exits with code and prints needle */
@@ -123,7 +106,7 @@ static void no_leftovers(void)
     char *out;
     char cmd[256];
     snprintf(cmd, sizeof cmd, "ls -A '%s' | grep -c tmp || true", g_dir);
-    sh(&out, cmd);
+    test_sh(&out, cmd);
     assert_int_equal(atoi(out), 0);
     free(out);
 }
@@ -141,7 +124,7 @@ static int teardown(void **state)
     (void)state;
     char cmd[128], *out;
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", g_dir);
-    sh(&out, cmd);
+    test_sh(&out, cmd);
     free(out);
     return 0;
 }

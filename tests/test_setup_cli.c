@@ -52,31 +52,12 @@ static const char *const TAU2[4] = {
 
 static char g_dir[64]; /* a fresh directory per program */
 
-/* Runs `cmd` through sh with stderr folded into stdout; returns the exit status and the output
- * (caller frees). */
-static int sh(char **out, const char *cmd)
-{
-    char full[4096];
-    snprintf(full, sizeof full, "%s 2>&1", cmd);
-    FILE *p = popen(full, "r");
-    assert_non_null(p);
-    size_t cap = 1 << 16, len = 0, n;
-    char *buf = malloc(cap);
-    assert_non_null(buf);
-    while ((n = fread(buf + len, 1, cap - 1 - len, p)) > 0) len += n;
-    buf[len] = '\0';
-    int status = pclose(p);
-    *out = buf;
-    assert_true(WIFEXITED(status));
-    return WEXITSTATUS(status);
-}
-
 /* `OZK_BIN args` */
 static int run(char **out, const char *args)
 {
     char cmd[4096];
     snprintf(cmd, sizeof cmd, "'%s' %s", OZK_BIN, args);
-    return sh(out, cmd);
+    return test_sh(out, cmd);
 }
 
 static uint8_t *read_file(const char *path, size_t *len)
@@ -204,7 +185,7 @@ static void import_ok(const char *ptau, const char *srs_name, int nvars, ozk_srs
     char blake[160], cmd[1024], *bout;
     field_after(blake, sizeof blake, text, "ptau blake2b-512: ");
     snprintf(cmd, sizeof cmd, "b2sum '%s'", ptau);
-    assert_int_equal(sh(&bout, cmd), 0);
+    assert_int_equal(test_sh(&bout, cmd), 0);
     bout[strcspn(bout, " ")] = '\0';
     assert_string_equal(blake, bout);
     free(bout);

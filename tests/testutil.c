@@ -1,6 +1,8 @@
 /* tests/testutil.c: seeded randomness and the test runner wrapper (see testutil.h). */
 #include <stdio.h>
+#include <sys/wait.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -97,4 +99,30 @@ int test_run(const char *name, const struct CMUnitTest *tests, size_t count,
         fprintf(stderr, "random seed: %llu (rerun with OZK_TEST_SEED=%llu)\n",
                 (unsigned long long)seed, (unsigned long long)seed);
     return failed;
+}
+
+int test_sh(char **out, const char *cmd)
+{
+    size_t need = strlen(cmd) + 8;
+    char *full = malloc(need);
+    assert_non_null(full);
+    snprintf(full, need, "%s 2>&1", cmd);
+    FILE *p = popen(full, "r");
+    free(full);
+    assert_non_null(p);
+    size_t cap = 1 << 16, len = 0, n;
+    char *buf = malloc(cap);
+    assert_non_null(buf);
+    while ((n = fread(buf + len, 1, cap - 1 - len, p)) > 0) {
+        len += n;
+        if (cap - 1 - len == 0) {
+            buf = realloc(buf, cap *= 2);
+            assert_non_null(buf);
+        }
+    }
+    buf[len] = '\0';
+    int status = pclose(p);
+    *out = buf;
+    assert_true(WIFEXITED(status));
+    return WEXITSTATUS(status);
 }

@@ -31,6 +31,11 @@ uint64_t test_rand_below(uint64_t bound);
  * least 1) when that variable is set; the default is the full count the spec asks for. */
 size_t test_cases(size_t base);
 
+/* Runs cmd through sh with stderr folded into stdout. Returns the exit status and the whole
+ * output, NUL-terminated (*out: free() it); a command that does not exit normally fails the
+ * test. */
+int test_sh(char **out, const char *cmd);
+
 /* Runs the cmocka group `name` with optional group setup and teardown (NULL for none); prints
  * the seed on failure. Returns the number of failures, fit to return from main(). */
 int test_run(const char *name, const struct CMUnitTest *tests, size_t count,

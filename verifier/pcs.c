@@ -156,17 +156,13 @@ int ozk_pcs_verify(ozk_transcript *t, const ozk_pcs_vk *vk, const ozk_g1 *commit
     return ozk_pairing_check(pp, qq, 2);
 }
 
-int ozk_pcs_verify_many(ozk_transcript *t, const ozk_pcs_vk *vk, const ozk_g1 *commitments,
-                        const ozk_fr *values, size_t k, uint32_t nvars, const ozk_fr *point,
-                        const ozk_pcs_proof *proof)
+void ozk__pcs_combine(ozk_g1 *c, ozk_fr *v, const ozk_fr *gamma, const ozk_g1 *commitments,
+                      const ozk_fr *values, size_t k)
 {
-    if (k == 0) return 0;
-    ozk_fr gamma, gi, v, tv;
-    ozk__pcs_absorb_many(t, &gamma, commitments, values, k);
-    /* C = sum_j gamma^j C_j, v = sum_j gamma^j v_j */
-    ozk_fr_set_one(&gi);
-    ozk_fr_set_zero(&v);
+    ozk_fr gi, tv;
     ozk_g1_jac acc, tj;
+    ozk_fr_set_one(&gi);
+    ozk_fr_set_zero(v);
     ozk_g1_jac_set_infinity(&acc);
     for (size_t j = 0; j < k; j++) {
         uint64_t limbs[4];
@@ -174,10 +170,20 @@ int ozk_pcs_verify_many(ozk_transcript *t, const ozk_pcs_vk *vk, const ozk_g1 *c
         ozk_g1_mul_var(&tj, &commitments[j], limbs);
         ozk_g1_jac_add(&acc, &acc, &tj);
         ozk_fr_mul(&tv, &gi, &values[j]);
-        ozk_fr_add(&v, &v, &tv);
-        ozk_fr_mul(&gi, &gi, &gamma);
+        ozk_fr_add(v, v, &tv);
+        ozk_fr_mul(&gi, &gi, gamma);
     }
+    ozk_g1_jac_to_affine(c, &acc);
+}
+
+int ozk_pcs_verify_many(ozk_transcript *t, const ozk_pcs_vk *vk, const ozk_g1 *commitments,
+                        const ozk_fr *values, size_t k, uint32_t nvars, const ozk_fr *point,
+                        const ozk_pcs_proof *proof)
+{
+    if (k == 0) return 0;
+    ozk_fr gamma, v;
     ozk_g1 c;
-    ozk_g1_jac_to_affine(&c, &acc);
+    ozk__pcs_absorb_many(t, &gamma, commitments, values, k);
+    ozk__pcs_combine(&c, &v, &gamma, commitments, values, k);
     return ozk_pcs_verify(t, vk, &c, nvars, point, &v, proof);
 }

@@ -16,4 +16,8 @@ void ozk__pcs_absorb_claim(ozk_transcript *t, const ozk_g1 *c, uint32_t nvars, c
 void ozk__pcs_absorb_many(ozk_transcript *t, ozk_fr *gamma, const ozk_g1 *c, const ozk_fr *v,
                           size_t k);
 
+/* The combined claim of several: c = sum_j gamma^j C_j and v = sum_j gamma^j values_j. */
+void ozk__pcs_combine(ozk_g1 *c, ozk_fr *v, const ozk_fr *gamma, const ozk_g1 *commitments,
+                      const ozk_fr *values, size_t k);
+
 #endif
