@@ -16,5 +16,7 @@ extern const struct bench bench_msm[];
 extern const size_t bench_msm_count;
 extern const struct bench bench_model[];
 extern const size_t bench_model_count;
+extern const struct bench bench_sumcheck[];
+extern const size_t bench_sumcheck_count;
 
 #endif

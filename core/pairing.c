@@ -127,9 +127,12 @@ static void dbl_step(ozk_fp12 *f, twist_proj *t, const ozk_g1 *p, const ozk_fp2 
  * theta = Y - yQ Z and lam = X - xQ Z (the slope is theta / lam), the affine line through Q,
  * times lam, is
  *     l = lam yP - theta xP w + (theta xQ - lam yQ) w^3.
- * When lam = 0 the line is vertical (T = -Q, the end of the loop on valid inputs): it lies in a
+ * When lam = 0 the line is vertical: T = -Q. On valid inputs (Q in G2) that happens exactly once,
+ * at the last step, where T = [6x + 2 + p] Q = p^2 Q; in the main loop T = [m] Q with
+ * 2 <= m < 2^66, far from +-1 mod r, and 6x + 2 is not +-p mod r. The vertical line lies in a
  * proper subfield up to a factor w whose image under the final exponentiation is 1, so it is
- * skipped; the step returns 0 then and leaves T alone.
+ * skipped; the step returns 0 then and leaves T alone. Callers must pass valid points (T = Q,
+ * which would need a doubling here, cannot occur for them).
  */
 static int add_step(ozk_fp12 *f, twist_proj *t, const ozk_g2 *q, const ozk_g1 *p)
 {

@@ -495,6 +495,15 @@ int ozk_srs_decode(ozk_srs *out, const uint8_t *in, size_t len, char *err, size_
         if (!ozk_g2_from_bytes(&out->g2[i], in + 128 + i * OZK_G2_BYTES))
             DECODE_FAIL("SRS %s (offset %d) is not an element of G2: the file is corrupt",
                         G2NAME[i], 128 + i * OZK_G2_BYTES);
+    /* a degenerate key binds nothing: [1]_2 must be the generator, [tau]_2 neither infinity
+     * (tau = 0) nor the generator (tau = 1) */
+    ozk_g2 g2gen;
+    ozk_g2_generator(&g2gen);
+    if (!ozk_g2_eq(&out->g2[0], &g2gen))
+        DECODE_FAIL("SRS [1]_2 (offset 128) is not the G2 generator: the file is corrupt");
+    if (ozk_g2_is_infinity(&out->g2[1]) || ozk_g2_eq(&out->g2[1], &g2gen))
+        DECODE_FAIL("SRS [tau]_2 (offset 256) is degenerate (tau = 0 or tau = 1): such an SRS "
+                    "binds nothing; make it again with ozk setup");
     ozk_srs_compute_id(h, out);
     if (memcmp(h, out->id, 32) != 0) {
         char a[67], b[67];
@@ -522,6 +531,11 @@ int ozk_srs_decode(ozk_srs *out, const uint8_t *in, size_t len, char *err, size_
             DECODE_FAIL("SRS G1 power [tau^%zu]_1 (offset %zu) is not a point of G1: the file is "
                         "corrupt",
                         i, (size_t)(p - in));
+    ozk_g1 g1gen;
+    ozk_g1_generator(&g1gen);
+    if (!ozk_g1_eq(&out->g1[0], &g1gen))
+        DECODE_FAIL("SRS [tau^0]_1 (offset %d) is not the G1 generator: the file is corrupt",
+                    OZK_SRS_HEADER_BYTES);
     out->n = n;
     return 0;
 fail:

@@ -30,48 +30,6 @@ int ozk_pcs_commit(ozk_g1 *out, const ozk_srs *srs, const ozk_fr *evals, size_t 
     return 0;
 }
 
-void ozk_mle_eval(ozk_fr *out, const ozk_fr *evals, uint32_t nvars, const ozk_fr *z)
-{
-    /* fold variable by variable, least significant first, in a scratch copy of half size */
-    size_t n = (size_t)1 << nvars;
-    if (nvars == 0) {
-        *out = evals[0];
-        return;
-    }
-    ozk_fr *t = malloc((n / 2) * sizeof *t), d;
-    if (!t) { /* no memory: evaluate term by term instead (O(N nvars), no allocation) */
-        ozk_fr acc, w, one, om;
-        ozk_fr_set_zero(&acc);
-        ozk_fr_set_one(&one);
-        for (size_t b = 0; b < n; b++) {
-            w = evals[b];
-            for (uint32_t i = 0; i < nvars; i++) {
-                if (b >> i & 1) {
-                    ozk_fr_mul(&w, &w, &z[i]);
-                } else {
-                    ozk_fr_sub(&om, &one, &z[i]);
-                    ozk_fr_mul(&w, &w, &om);
-                }
-            }
-            ozk_fr_add(&acc, &acc, &w);
-        }
-        *out = acc;
-        return;
-    }
-    const ozk_fr *src = evals;
-    for (uint32_t i = 0; i < nvars; i++) {
-        n /= 2;
-        for (size_t j = 0; j < n; j++) {
-            ozk_fr_sub(&d, &src[2 * j + 1], &src[2 * j]);
-            ozk_fr_mul(&d, &d, &z[i]);
-            ozk_fr_add(&t[j], &src[2 * j], &d);
-        }
-        src = t;
-    }
-    *out = t[0];
-    free(t);
-}
-
 /* p(u) by Horner over the n coefficients p[0..n) */
 static void horner(ozk_fr *out, const ozk_fr *p, size_t n, const ozk_fr *u)
 {
@@ -172,11 +130,12 @@ int ozk_pcs_open_many(ozk_pcs_proof *proof, ozk_transcript *t, const ozk_srs *sr
                       const ozk_fr *const *evals, size_t k, uint32_t nvars, const ozk_fr *point,
                       const ozk_g1 *commitments, const ozk_fr *values, unsigned threads)
 {
-    if (k == 0 || nvars < 1 || nvars > OZK_PCS_MAX_VARS) return OZK_EINVAL;
+    if (k == 0 || nvars < 1 || nvars > OZK_PCS_MAX_VARS || ((size_t)1 << nvars) > srs->n)
+        return OZK_EINVAL;
     const size_t N = (size_t)1 << nvars;
     ozk_fr gamma, gi, tmp, v;
     ozk_g1 c;
-    ozk__pcs_absorb_many(t, &gamma, commitments, values, k);
+    ozk__pcs_absorb_many(t, &gamma, k, nvars, point, commitments, values);
     ozk__pcs_combine(&c, &v, &gamma, commitments, values, k);
     ozk_fr *f = calloc(N, sizeof *f); /* f = sum_j gamma^j f_j */
     if (!f) return OZK_ENOMEM;

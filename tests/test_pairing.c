@@ -187,13 +187,56 @@ static void test_geth_vectors(void **state)
     assert_int_equal(ozk_pairing_check(&g1, &g2, 1), 0);
 }
 
+/* prod_i e([a_i] G, [b_i] H) e(-[sum a_i b_i] G, H) = 1 with distinct Q's, across the
+ * side-by-side chunks of the Miller loop (8 pairs each): 2 .. 20 pairs */
+static void test_distinct_pairs_across_chunks(void **state)
+{
+    (void)state;
+    enum { M = 20 };
+    ozk_g1 g, ps[M];
+    ozk_g2 h, qs[M];
+    ozk_g1_generator(&g);
+    ozk_g2_generator(&h);
+    for (int m = 2; m <= M; m += (m < 10 ? 1 : 5)) {
+        ozk_fr sum, a, b, t;
+        ozk_fr_set_zero(&sum);
+        for (int i = 0; i < m - 1; i++) {
+            uint64_t al[4], bl[4];
+            ozk_g1_jac j1;
+            ozk_g2_jac j2;
+            rand_fr(&a);
+            rand_fr(&b);
+            ozk_fr_mul(&t, &a, &b);
+            ozk_fr_add(&sum, &sum, &t);
+            ozk_fr_to_limbs(al, &a);
+            ozk_fr_to_limbs(bl, &b);
+            ozk_g1_mul_var(&j1, &g, al);
+            ozk_g1_jac_to_affine(&ps[i], &j1);
+            ozk_g2_mul_var(&j2, &h, bl);
+            ozk_g2_jac_to_affine(&qs[i], &j2);
+        }
+        uint64_t sl[4];
+        ozk_g1_jac j1;
+        ozk_fr_neg(&sum, &sum);
+        ozk_fr_to_limbs(sl, &sum);
+        ozk_g1_mul_var(&j1, &g, sl);
+        ozk_g1_jac_to_affine(&ps[m - 1], &j1);
+        qs[m - 1] = h;
+        assert_true(ozk_pairing_check(ps, qs, (size_t)m));
+        /* swap two Q's: no longer 1 */
+        ozk_g2 tq = qs[0];
+        qs[0] = qs[m - 1];
+        qs[m - 1] = tq;
+        assert_false(ozk_pairing_check(ps, qs, (size_t)m));
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_final_exp_is_plain_power),
-        cmocka_unit_test(test_bilinear),
-        cmocka_unit_test(test_infinity_and_empty),
-        cmocka_unit_test(test_geth_vectors),
+        cmocka_unit_test(test_final_exp_is_plain_power),     cmocka_unit_test(test_bilinear),
+        cmocka_unit_test(test_infinity_and_empty),           cmocka_unit_test(test_geth_vectors),
+        cmocka_unit_test(test_distinct_pairs_across_chunks),
     };
     return TEST_RUN("pairing", tests);
 }

@@ -302,10 +302,17 @@ static void test_every_byte(void **state)
         buf[i] ^= bit;
     }
     assert_true(decode_rejects > 0);
-    /* a field element >= r is non-canonical: decode refuses it */
+    /* a field element >= r is non-canonical: decode refuses r itself and all ones, and takes
+     * r - 1 */
     size_t eoff = 64; /* the first evaluation, after the one fold */
-    memset(buf + eoff, 0xff, 32);
     ozk_pcs_proof p;
+    for (int q = 0; q < 4; q++)
+        for (int k = 0; k < 8; k++)
+            buf[eoff + (3 - q) * 8 + k] = (uint8_t)(ozk_fr_modulus[q] >> (56 - 8 * k));
+    assert_int_equal(ozk_pcs_proof_decode(&p, 2, buf, len), 0);
+    buf[eoff + 31] -= 1;
+    assert_int_equal(ozk_pcs_proof_decode(&p, 2, buf, len), 1);
+    memset(buf + eoff, 0xff, 32);
     assert_int_equal(ozk_pcs_proof_decode(&p, 2, buf, len), 0);
     free(buf);
     free(in.f);
@@ -464,6 +471,146 @@ static void test_pst_forgery_regression(void **state)
     }
 }
 
+/* The review's attack on an earlier transcript of open_many, which drew gamma from the
+ * commitments and values only, before the point: the attacker fixes false values, learns gamma,
+ * then solves for a point z where the combination holds, and opens honestly there. Emulated
+ * here with that old order (it verifies), then checked against ozk's order (rejected). */
+static void test_open_many_point_after_gamma(void **state)
+{
+    (void)state;
+    enum { K = 2, NV = 3 };
+    ozk_fr *f[K], v[K], z[NV], gamma, gi, t0, V, A, B, one;
+    ozk_g1 c[K], cc;
+    ozk_fr_set_one(&one);
+    for (int j = 0; j < K; j++) {
+        f[j] = rand_poly(NV);
+        assert_int_equal(ozk_pcs_commit(&c[j], &g_srs, f[j], 1u << NV, 1), 0);
+        rand_fr(&v[j]); /* false values */
+    }
+    /* the old gamma: absorb k, the commitments, the values; challenge */
+    ozk_transcript t;
+    ozk_transcript_init(&t, "many");
+    ozk_transcript_absorb_u64(&t, K);
+    ozk_transcript_absorb_g1s(&t, c, K);
+    ozk_transcript_absorb_frs(&t, v, K);
+    ozk_transcript_challenge(&t, &gamma);
+    ozk_transcript saved = t;
+    /* the combined polynomial f = f_0 + gamma f_1, its target V, and z_0 solving f~(z) = V */
+    size_t n = 1u << NV;
+    ozk_fr *fc = malloc(n * sizeof *fc);
+    assert_non_null(fc);
+    for (size_t b = 0; b < n; b++) {
+        ozk_fr_mul(&t0, &gamma, &f[1][b]);
+        ozk_fr_add(&fc[b], &f[0][b], &t0);
+    }
+    ozk_fr_mul(&V, &gamma, &v[1]);
+    ozk_fr_add(&V, &V, &v[0]);
+    rand_fr(&z[1]);
+    rand_fr(&z[2]);
+    ozk_fr_set_zero(&z[0]);
+    ozk_mle_eval(&A, fc, NV, z);
+    z[0] = one;
+    ozk_mle_eval(&B, fc, NV, z);
+    ozk_fr_sub(&B, &B, &A); /* f~ = A + B z_0 */
+    ozk_fr_sub(&t0, &V, &A);
+    assert_int_equal(ozk_fr_inv(&gi, &B), 1);
+    ozk_fr_mul(&z[0], &t0, &gi);
+    ozk_mle_eval(&t0, fc, NV, z);
+    assert_true(ozk_fr_eq(&t0, &V));
+    /* C = C_0 + gamma C_1 */
+    ozk_g1_jac j0;
+    ozk_g1 gc1;
+    g1_mul(&gc1, &c[1], &gamma);
+    ozk_g1_jac_from_affine(&j0, &c[0]);
+    ozk_g1_jac_add_affine(&j0, &j0, &gc1);
+    ozk_g1_jac_to_affine(&cc, &j0);
+    ozk_pcs_proof proof;
+    t = saved;
+    assert_int_equal(ozk_pcs_open(&proof, &t, &g_srs, fc, NV, z, &cc, &V, 1), 0);
+    /* the old order accepts this false claim... */
+    t = saved;
+    assert_true(ozk_pcs_verify(&t, &g_vk, &cc, NV, z, &V, &proof));
+    /* ...ozk's order (gamma after the point) does not */
+    ozk_transcript_init(&t, "many");
+    assert_false(ozk_pcs_verify_many(&t, &g_vk, c, v, K, NV, z, &proof));
+    free(fc);
+    for (int j = 0; j < K; j++) free(f[j]);
+}
+
+/* A false value whose every fold check passes: the cheat adjusts the last row of evaluations
+ * to the false value (after which q, the batch and the witnesses no longer match). Only the
+ * final pairing check can reject it (design.md section 9.13). */
+static void test_false_value_caught_by_pairing_only(void **state)
+{
+    (void)state;
+    enum { NV = 4 };
+    struct instance in;
+    make_instance(&in, NV);
+    ozk_fr v2, one, r, e0, t0, t1, num, den;
+    ozk_fr_set_one(&one);
+    ozk_fr_add(&v2, &in.v, &one);
+    ozk_pcs_proof p;
+    ozk_transcript t;
+    ozk_transcript_init(&t, "ozk-test-pcs");
+    assert_int_equal(ozk_pcs_open(&p, &t, &g_srs, in.f, NV, in.z, &in.c, &v2, 1), 0);
+    /* r, recomputed from the spec: claim message, then the folds */
+    uint8_t msg[64 + 32 + 32 * NV + 32] = { 0 };
+    ozk_g1_to_bytes(msg, &in.c);
+    msg[64 + 31] = NV;
+    for (int i = 0; i < NV; i++) ozk_fr_to_bytes(msg + 96 + 32 * i, &in.z[i]);
+    ozk_fr_to_bytes(msg + 96 + 32 * NV, &v2);
+    ozk_transcript_init(&t, "ozk-test-pcs");
+    ozk_transcript_absorb(&t, msg, sizeof msg);
+    ozk_transcript_absorb_g1s(&t, p.folds, NV - 1);
+    ozk_transcript_challenge(&t, &r);
+    /* solve 2 r v2 = r (1 - z)(e0 + e1) + z (e0 - e1) for e0, keeping e1 */
+    const ozk_fr *z = &in.z[NV - 1], *e1 = &p.evals[NV - 1][1];
+    ozk_fr_sub(&t0, &one, z);
+    ozk_fr_mul(&t0, &t0, &r); /* r (1 - z) */
+    ozk_fr_add(&den, &t0, z); /* r (1 - z) + z */
+    ozk_fr_sub(&t1, &t0, z);  /* r (1 - z) - z */
+    ozk_fr_mul(&t1, &t1, e1);
+    ozk_fr_dbl(&num, &r);
+    ozk_fr_mul(&num, &num, &v2);
+    ozk_fr_sub(&num, &num, &t1);
+    assert_int_equal(ozk_fr_inv(&den, &den), 1);
+    ozk_fr_mul(&e0, &num, &den);
+    p.evals[NV - 1][0] = e0;
+    /* the fold identity now holds for v2 at every level (the check of the verifier, repeated) */
+    ozk_fr lhs, rhs, s2, d2;
+    ozk_fr_dbl(&lhs, &r);
+    ozk_fr_mul(&lhs, &lhs, &v2);
+    ozk_fr_add(&s2, &p.evals[NV - 1][0], &p.evals[NV - 1][1]);
+    ozk_fr_mul(&rhs, &t0, &s2);
+    ozk_fr_sub(&d2, &p.evals[NV - 1][0], &p.evals[NV - 1][1]);
+    ozk_fr_mul(&d2, &d2, z);
+    ozk_fr_add(&rhs, &rhs, &d2);
+    assert_true(ozk_fr_eq(&lhs, &rhs));
+    assert_false(verify(&in, &g_vk, &in.c, in.z, &v2, &p));
+    free(in.f);
+}
+
+static void test_degenerate_vk(void **state)
+{
+    (void)state;
+    struct instance in;
+    make_instance(&in, 3);
+    ozk_pcs_vk vk = g_vk;
+    ozk_g2_set_infinity(&vk.tau_h);
+    assert_false(verify(&in, &vk, &in.c, in.z, &in.v, &in.proof));
+    vk.tau_h = vk.h;
+    assert_false(verify(&in, &vk, &in.c, in.z, &in.v, &in.proof));
+    vk = g_vk;
+    ozk_g2_set_infinity(&vk.h);
+    assert_false(verify(&in, &vk, &in.c, in.z, &in.v, &in.proof));
+    assert_true(ozk_pcs_vk_is_valid(&g_vk));
+    /* a commitment that is not on the curve, given in memory (no decode on the way) */
+    ozk_g1 bad = in.c;
+    ozk_fp_set_one(&bad.y);
+    assert_false(verify(&in, &g_vk, &bad, in.z, &in.v, &in.proof));
+    free(in.f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -474,6 +621,9 @@ int main(void)
         cmocka_unit_test(test_every_byte),
         cmocka_unit_test(test_open_many),
         cmocka_unit_test(test_pst_forgery_regression),
+        cmocka_unit_test(test_open_many_point_after_gamma),
+        cmocka_unit_test(test_false_value_caught_by_pairing_only),
+        cmocka_unit_test(test_degenerate_vk),
     };
     return TEST_RUN_WITH("pcs", tests, setup, teardown);
 }

@@ -457,6 +457,28 @@ static void test_decode_rejects(void **state)
         if (ozk_srs_decode(&d, buf, len, NULL, 0) != OZK_EINVAL)
             fail_msg("a change of byte %zu was accepted", i);
     }
+    /* degenerate keys, re-encoded so that id and checksum are right: a valid-looking file
+     * whose G2 elements bind nothing (review finding: with [1]_2 = [tau]_2 = O every claim
+     * would verify) */
+    {
+        ozk_srs bad = s;
+        ozk_g1 g1_saved = s.g1[0];
+        ozk_g2_set_infinity(&bad.g2[1]); /* tau = 0 */
+        ozk_srs_encode(buf, &bad);
+        expect_decode_error(buf, len, "degenerate");
+        ozk_g2_generator(&bad.g2[1]); /* tau = 1 */
+        ozk_srs_encode(buf, &bad);
+        expect_decode_error(buf, len, "degenerate");
+        bad = s;
+        ozk_g2_set_infinity(&bad.g2[0]);
+        ozk_srs_encode(buf, &bad);
+        expect_decode_error(buf, len, "not the G2 generator");
+        bad = s;
+        bad.g1[0] = s.g1[1]; /* [tau^0]_1 = [tau]_1 */
+        ozk_srs_encode(buf, &bad);
+        expect_decode_error(buf, len, "not the G1 generator");
+        s.g1[0] = g1_saved;
+    }
     /* and the good one still decodes; err may be NULL */
     ozk_srs d;
     assert_int_equal(ozk_srs_decode(&d, good, len, NULL, 0), 0);

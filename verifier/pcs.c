@@ -13,13 +13,25 @@
  */
 #include <string.h>
 
+#include "ozk/keccak.h"
 #include "ozk/msm.h"
 #include "ozk/pairing.h"
 #include "pcs_internal.h"
 
 size_t ozk_pcs_proof_size(uint32_t nvars)
 {
+    if (nvars < 1) return 0;
     return 64 * (size_t)(nvars - 1) + 96 * (size_t)nvars + 192;
+}
+
+int ozk_pcs_vk_is_valid(const ozk_pcs_vk *vk)
+{
+    /* h must be the G2 generator and tau_h neither infinity (tau = 0) nor h (tau = 1), both in
+     * G2: with a degenerate key the pairing check proves nothing */
+    ozk_g2 g;
+    ozk_g2_generator(&g);
+    return ozk_g2_eq(&vk->h, &g) && !ozk_g2_is_infinity(&vk->tau_h) && !ozk_g2_eq(&vk->tau_h, &g) &&
+           ozk_g2_is_on_curve(&vk->tau_h) && ozk_g2_is_in_subgroup(&vk->tau_h);
 }
 
 void ozk_pcs_vk_from_srs(ozk_pcs_vk *vk, const ozk_srs *srs)
@@ -44,13 +56,32 @@ void ozk__pcs_absorb_claim(ozk_transcript *t, const ozk_g1 *c, uint32_t nvars, c
     ozk_transcript_absorb(t, buf, o);
 }
 
-void ozk__pcs_absorb_many(ozk_transcript *t, ozk_fr *gamma, const ozk_g1 *c, const ozk_fr *v,
-                          size_t k)
+void ozk__pcs_absorb_many(ozk_transcript *t, ozk_fr *gamma, size_t k, uint32_t nvars,
+                          const ozk_fr *z, const ozk_g1 *c, const ozk_fr *v)
 {
-    /* one message, streamed through the transcript's own absorbs would split it; build it */
-    ozk_transcript_absorb_u64(t, (uint64_t)k);
-    ozk_transcript_absorb_g1s(t, c, k);
-    ozk_transcript_absorb_frs(t, v, k);
+    ozk_keccak256_ctx ctx;
+    uint8_t b[OZK_G1_BYTES];
+    ozk_keccak256_init(&ctx);
+    ozk_keccak256_update(&ctx, t->s, 32);
+    memset(b, 0, 32);
+    for (int i = 0; i < 8; i++) b[31 - i] = (uint8_t)((uint64_t)k >> (8 * i));
+    ozk_keccak256_update(&ctx, b, 32);
+    memset(b, 0, 32);
+    for (int i = 0; i < 4; i++) b[31 - i] = (uint8_t)(nvars >> (8 * i));
+    ozk_keccak256_update(&ctx, b, 32);
+    for (uint32_t i = 0; i < nvars; i++) {
+        ozk_fr_to_bytes(b, &z[i]);
+        ozk_keccak256_update(&ctx, b, 32);
+    }
+    for (size_t j = 0; j < k; j++) {
+        ozk_g1_to_bytes(b, &c[j]);
+        ozk_keccak256_update(&ctx, b, OZK_G1_BYTES);
+    }
+    for (size_t j = 0; j < k; j++) {
+        ozk_fr_to_bytes(b, &v[j]);
+        ozk_keccak256_update(&ctx, b, 32);
+    }
+    ozk_keccak256_final(&ctx, t->s);
     ozk_transcript_challenge(t, gamma);
 }
 
@@ -83,6 +114,14 @@ int ozk_pcs_verify(ozk_transcript *t, const ozk_pcs_vk *vk, const ozk_g1 *commit
                    const ozk_pcs_proof *proof)
 {
     if (nvars < 1 || nvars > OZK_PCS_MAX_VARS || proof->nvars != nvars) return 0;
+    if (!ozk_pcs_vk_is_valid(vk)) return 0;
+    /* every point is checked here too, not only by decode: a caller may build a proof or a
+     * commitment in memory (design.md section 9.8) */
+    if (!ozk_g1_is_on_curve(commitment) || !ozk_g1_is_on_curve(&proof->w[0]) ||
+        !ozk_g1_is_on_curve(&proof->w[1]) || !ozk_g1_is_on_curve(&proof->w[2]))
+        return 0;
+    for (uint32_t i = 0; i + 1 < nvars; i++)
+        if (!ozk_g1_is_on_curve(&proof->folds[i])) return 0;
     const uint32_t n = nvars;
     ozk_fr r, q, d, two_r, lhs, rhs, s, dif, one, t1;
     ozk_fr_set_one(&one);
@@ -180,10 +219,12 @@ int ozk_pcs_verify_many(ozk_transcript *t, const ozk_pcs_vk *vk, const ozk_g1 *c
                         const ozk_fr *values, size_t k, uint32_t nvars, const ozk_fr *point,
                         const ozk_pcs_proof *proof)
 {
-    if (k == 0) return 0;
+    if (k == 0 || nvars < 1 || nvars > OZK_PCS_MAX_VARS) return 0;
+    for (size_t j = 0; j < k; j++)
+        if (!ozk_g1_is_on_curve(&commitments[j])) return 0;
     ozk_fr gamma, v;
     ozk_g1 c;
-    ozk__pcs_absorb_many(t, &gamma, commitments, values, k);
+    ozk__pcs_absorb_many(t, &gamma, k, nvars, point, commitments, values);
     ozk__pcs_combine(&c, &v, &gamma, commitments, values, k);
     return ozk_pcs_verify(t, vk, &c, nvars, point, &v, proof);
 }

@@ -12,9 +12,11 @@
 void ozk__pcs_absorb_claim(ozk_transcript *t, const ozk_g1 *c, uint32_t nvars, const ozk_fr *z,
                            const ozk_fr *v);
 
-/* Absorbs k claims (one message: k (32) || C_0 .. C_{k-1} || v_0 .. v_{k-1}) and draws gamma. */
-void ozk__pcs_absorb_many(ozk_transcript *t, ozk_fr *gamma, const ozk_g1 *c, const ozk_fr *v,
-                          size_t k);
+/* Absorbs the k claims about one point as one message (docs/protocol.md 4.5):
+ * k (32) || nvars (32) || z_0 .. z_{nvars-1} (32 each) || C_0 .. C_{k-1} (64 each) ||
+ * v_0 .. v_{k-1} (32 each), then draws gamma: after the point, every commitment and value. */
+void ozk__pcs_absorb_many(ozk_transcript *t, ozk_fr *gamma, size_t k, uint32_t nvars,
+                          const ozk_fr *z, const ozk_g1 *c, const ozk_fr *v);
 
 /* The combined claim of several: c = sum_j gamma^j C_j and v = sum_j gamma^j values_j. */
 void ozk__pcs_combine(ozk_g1 *c, ozk_fr *v, const ozk_fr *gamma, const ozk_g1 *commitments,

@@ -26,6 +26,7 @@
 
 #include "ozk/curve.h"
 #include "ozk/field.h"
+#include "ozk/mle.h" /* ozk_mle_eval: f~(z), the value an opening proves */
 #include "ozk/srs.h"
 #include "ozk/transcript.h"
 
@@ -44,8 +45,12 @@ typedef struct {
     ozk_g1 w[3];                       /* KZG witnesses of B at r, -r, r^2 */
 } ozk_pcs_proof;
 
-/* Size of an encoded proof: 64 (nvars - 1) + 96 nvars + 192 bytes. */
+/* Size of an encoded proof: 64 (nvars - 1) + 96 nvars + 192 bytes (0 for nvars = 0). */
 size_t ozk_pcs_proof_size(uint32_t nvars);
+
+/* 1 if vk can bind anything: h is the G2 generator, tau_h is in G2 and is neither infinity nor
+ * h. ozk_pcs_verify rejects every proof under a key that is not valid. */
+int ozk_pcs_vk_is_valid(const ozk_pcs_vk *vk);
 
 /* The verifier key of an SRS. */
 void ozk_pcs_vk_from_srs(ozk_pcs_vk *vk, const ozk_srs *srs);
@@ -54,9 +59,6 @@ void ozk_pcs_vk_from_srs(ozk_pcs_vk *vk, const ozk_srs *srs);
  * vector is the polynomial padded with zeros). Returns 0, OZK_EINVAL (n > srs->n), OZK_ENOMEM. */
 int ozk_pcs_commit(ozk_g1 *out, const ozk_srs *srs, const ozk_fr *evals, size_t n,
                    unsigned threads);
-
-/* Evaluates the multilinear extension: out = f~(z) for f of 2^nvars evaluations. */
-void ozk_mle_eval(ozk_fr *out, const ozk_fr *evals, uint32_t nvars, const ozk_fr *z);
 
 /* Proves value = f~(point) for the polynomial evals (2^nvars of them) committed as commitment.
  * Absorbs the claim (commitment, nvars, point, value) into t first, then follows the protocol.
@@ -72,9 +74,9 @@ int ozk_pcs_verify(ozk_transcript *t, const ozk_pcs_vk *vk, const ozk_g1 *commit
                    uint32_t nvars, const ozk_fr *point, const ozk_fr *value,
                    const ozk_pcs_proof *proof);
 
-/* Several polynomials at one point: f = sum_j gamma^j f_j with gamma drawn after all k claims
- * (commitments and values) are absorbed; then one opening of f. evals[j] has 2^nvars entries.
- * The verifier forms C = sum_j gamma^j C_j and v = sum_j gamma^j v_j itself. */
+/* Several polynomials at one point: f = sum_j gamma^j f_j with gamma drawn after the point and
+ * all k claims (commitments and values) are absorbed; then one opening of f. evals[j] has 2^nvars
+ * entries. The verifier forms C = sum_j gamma^j C_j and v = sum_j gamma^j v_j itself. */
 int ozk_pcs_open_many(ozk_pcs_proof *proof, ozk_transcript *t, const ozk_srs *srs,
                       const ozk_fr *const *evals, size_t k, uint32_t nvars, const ozk_fr *point,
                       const ozk_g1 *commitments, const ozk_fr *values, unsigned threads);

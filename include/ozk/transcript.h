@@ -14,7 +14,7 @@
  *
  * c = s mod r is not uniform over Fr (2^256 / r is about 5.3, so some values have 6
  * preimages and others 5); each challenge's min-entropy stays above 253 bits and any
- * Schwartz-Zippel bound grows by at most a factor 6/5.3 < 1.2. docs/protocol.md counts it.
+ * Schwartz-Zippel bound grows by at most a factor 6/5.29 < 1.14. docs/protocol.md counts it.
  */
 #ifndef OZK_TRANSCRIPT_H
 #define OZK_TRANSCRIPT_H
