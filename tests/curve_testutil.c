@@ -38,6 +38,24 @@ void rand_scalar(uint64_t k[4])
     ozk_fr_to_limbs(k, &s);
 }
 
+void g1_mul_fr(ozk_g1 *out, const ozk_g1 *p, const ozk_fr *k)
+{
+    uint64_t l[4];
+    ozk_g1_jac j;
+    ozk_fr_to_limbs(l, k);
+    ozk_g1_mul_var(&j, p, l);
+    ozk_g1_jac_to_affine(out, &j);
+}
+
+void g2_mul_fr(ozk_g2 *out, const ozk_g2 *p, const ozk_fr *k)
+{
+    uint64_t l[4];
+    ozk_g2_jac j;
+    ozk_fr_to_limbs(l, k);
+    ozk_g2_mul_var(&j, p, l);
+    ozk_g2_jac_to_affine(out, &j);
+}
+
 void rand_g1(ozk_g1 *out)
 {
     uint64_t k[4];

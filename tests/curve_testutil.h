@@ -15,6 +15,9 @@ void rand_fp2(ozk_fp2 *out);
 void rand_fp12(ozk_fp12 *out);
 /* a random scalar below r, as 4 limbs */
 void rand_scalar(uint64_t k[4]);
+/* out = [k] p for a scalar in Fr (double-and-add; affine result) */
+void g1_mul_fr(ozk_g1 *out, const ozk_g1 *p, const ozk_fr *k);
+void g2_mul_fr(ozk_g2 *out, const ozk_g2 *p, const ozk_fr *k);
 /* [k] G for a random k; the affine point */
 void rand_g1(ozk_g1 *out);
 void rand_g2(ozk_g2 *out);

@@ -55,29 +55,6 @@ static void expect(int code, const char *needle, const char *fmt, ...)
     free(out);
 }
 
-static uint8_t *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    uint8_t *buf = malloc((size_t)n + 1);
-    assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
-    buf[n] = 0;
-    fclose(f);
-    *len = (size_t)n;
-    return buf;
-}
-
-static void spit(const char *path, const void *data, size_t len)
-{
-    FILE *f = fopen(path, "wb");
-    assert_non_null(f);
-    assert_int_equal(fwrite(data, 1, len, f), len);
-    fclose(f);
-}
-
 static void path_in(char *out, size_t cap, const char *name)
 {
     snprintf(out, cap, "%s/%s", g_dir, name);
@@ -92,7 +69,7 @@ static int exists(const char *path)
 static void hash_hex(char out[67], const char *path)
 {
     size_t len;
-    uint8_t *b = slurp(path, &len), h[32];
+    uint8_t *b = test_read_file(path, &len), h[32];
     assert_non_null(b);
     ozk_keccak256(h, b, len);
     out[0] = '0', out[1] = 'x';
@@ -185,7 +162,7 @@ static void test_import_info(void **state)
 
     /* .npy calibration, float64 and float32, gives the same scales as the same JSON rows */
     size_t jl;
-    char *json = (char *)slurp(FIX "digits-calib.json", &jl);
+    char *json = (char *)test_read_file(FIX "digits-calib.json", &jl);
     assert_non_null(json);
     double rows[2][64];
     const char *p = strstr(json, "[[") + 2;
@@ -221,7 +198,7 @@ static void test_import_info(void **state)
                 }
             }
         path_in(npy, sizeof npy, "calib.npy");
-        spit(npy, buf, off);
+        test_write_file(npy, buf, off);
         path_in(jpath, sizeof jpath, "calib.json");
         FILE *f = fopen(jpath, "w");
         fprintf(f, "{\"inputs\": [");
@@ -246,12 +223,12 @@ static void test_import_info(void **state)
         assert_string_equal(got, want);
         /* a malformed .npy */
         buf[6] = 9;
-        spit(npy, buf, off);
+        test_write_file(npy, buf, off);
         expect(1, "not a well-formed .npy file",
                "model import " FIX "digits-mlp.onnx --calibration %s -o %s", npy, a);
         memcpy(buf + 10, "{'descr': '>f8'", 15);
         buf[6] = 1;
-        spit(npy, buf, off);
+        test_write_file(npy, buf, off);
         expect(1, "little-endian float32 or float64 in C order",
                "model import " FIX "digits-mlp.onnx --calibration %s -o %s", npy, a);
     }
@@ -261,7 +238,7 @@ static void test_infer(void **state)
 {
     (void)state;
     size_t gl;
-    char *gold = (char *)slurp(FIX "digits-mlp.golden.json", &gl);
+    char *gold = (char *)test_read_file(FIX "digits-mlp.golden.json", &gl);
     assert_non_null(gold);
     /* the first case's input array, its canonical bytes and output */
     char *in = strstr(gold, "\"input\":"), *end = strchr(in, ']');
@@ -274,7 +251,7 @@ static void test_infer(void **state)
     free(gold);
     char ipath[128], opath[128], hash[67], line[160], *out;
     path_in(ipath, sizeof ipath, "in.json");
-    spit(ipath, input_json, strlen(input_json));
+    test_write_file(ipath, input_json, strlen(input_json));
     path_in(opath, sizeof opath, "out.json");
     hash_hex(hash, FIX "digits-mlp.ozkm");
     int rc = run(&out, "infer --model " FIX "digits-mlp.ozkm --input %s -o %s", ipath, opath);
@@ -288,7 +265,7 @@ static void test_infer(void **state)
     assert_non_null(strstr(out, want_x));
     assert_non_null(strstr(out, want_y));
     size_t fl;
-    char *file = (char *)slurp(opath, &fl);
+    char *file = (char *)test_read_file(opath, &fl);
     assert_non_null(file);
     assert_string_equal(file, out); /* the file holds the same line */
     free(file);
@@ -326,34 +303,34 @@ static void test_errors(void **state)
     expect(1, "cannot open '/nonexistent.json'", IMP, FIX "digits-mlp.onnx", "/nonexistent.json");
     /* a truncated ONNX file */
     size_t len;
-    uint8_t *onnx = slurp(FIX "digits-mlp.onnx", &len);
+    uint8_t *onnx = test_read_file(FIX "digits-mlp.onnx", &len);
     path_in(b, sizeof b, "cut.onnx");
-    spit(b, onnx, len / 2);
+    test_write_file(b, onnx, len / 2);
     free(onnx);
     char needle[256];
     snprintf(needle, sizeof needle, "%s: not a valid ONNX file", b);
     expect(1, needle, IMP, b, FIX "digits-calib.json");
     /* calibration files */
-    spit(c, "{\"inputs\": [[1, 2", 17);
+    test_write_file(c, "{\"inputs\": [[1, 2", 17);
     expect(1, "c.json:1:", IMP, FIX "digits-mlp.onnx", c);
-    spit(c, "{\"inputs\": [[1, 2]]}", 20);
+    test_write_file(c, "{\"inputs\": [[1, 2]]}", 20);
     expect(1, "inputs[0] must be an array of 64 numbers (the model's input size)", IMP,
            FIX "digits-mlp.onnx", c);
-    spit(c, "{\"inputs\": []}", 14);
+    test_write_file(c, "{\"inputs\": []}", 14);
     expect(1, "\"inputs\" is empty", IMP, FIX "digits-mlp.onnx", c);
-    spit(c, "[1, 2]", 6);
+    test_write_file(c, "[1, 2]", 6);
     expect(1, "c.json: expected a JSON object", IMP, FIX "digits-mlp.onnx", c);
-    spit(c, "{\"input\": [[1, 2]]}", 19);
+    test_write_file(c, "{\"input\": [[1, 2]]}", 19);
     expect(1, "expected an object {\"inputs\"", IMP, FIX "digits-mlp.onnx", c);
     assert_false(exists("/tmp/ozk-never-written.ozkm"));
     /* a failed import leaves an existing output untouched, and no temporary */
-    spit(a, "keep", 4);
+    test_write_file(a, "keep", 4);
     {
-        spit(c, "{\"inputs\": [[1]]}", 17);
+        test_write_file(c, "{\"inputs\": [[1]]}", 17);
         expect(1, "inputs[0] must be", "model import %s --calibration %s -o %s",
                FIX "digits-mlp.onnx", c, a);
         size_t kl;
-        char *keep = (char *)slurp(a, &kl);
+        char *keep = (char *)test_read_file(a, &kl);
         assert_string_equal(keep, "keep");
         free(keep);
     }
@@ -364,49 +341,49 @@ static void test_errors(void **state)
            FIX "digits-calib.json");
 
     /* corrupt and truncated model files */
-    uint8_t *m = slurp(FIX "digits-mlp.ozkm", &len);
+    uint8_t *m = test_read_file(FIX "digits-mlp.ozkm", &len);
     m[len / 2] ^= 1;
-    spit(a, m, len);
+    test_write_file(a, m, len);
     snprintf(needle, sizeof needle, "%s: corrupt model file: the checksum does not match", a);
     expect(1, needle, "model info %s%s", a, "");
     m[len / 2] ^= 1;
-    spit(a, m, len - 7);
+    test_write_file(a, m, len - 7);
     expect(1, "truncated model file", "model info %s%s", a, "");
     expect(1, "truncated model file", "infer --model %s --input %s", a, c);
-    spit(a, "hello", 5);
+    test_write_file(a, "hello", 5);
     expect(1, "not an ozk model file (.ozkm)", "model info %s%s", a, "");
     free(m);
 
     /* inference inputs */
 #define INF "infer --model %s --input %s"
-    spit(c, "{\"input\": [1, 2, 3]}", 20);
+    test_write_file(c, "{\"input\": [1, 2, 3]}", 20);
     expect(1, "wrong input length: ", INF, FIX "digits-mlp.ozkm", c);
     expect(1, "has 3 values; the model takes 64", INF, FIX "digits-mlp.ozkm", c);
-    spit(c, "{\"inputs\": [1]}", 15);
+    test_write_file(c, "{\"inputs\": [1]}", 15);
     expect(1, "\"input\" must be an array of numbers", INF, FIX "digits-mlp.ozkm", c);
     {
         char big[2048] = "{\"input\": [0, \"a\"";
         for (int i = 2; i < 64; i++) strcat(big, ",0");
         strcat(big, "]}");
-        spit(c, big, strlen(big));
+        test_write_file(c, big, strlen(big));
         expect(1, "\"input\"[1] is not a number", INF, FIX "digits-mlp.ozkm", c);
     }
-    spit(c, "{\"input\": [1e999]}", 18);
+    test_write_file(c, "{\"input\": [1e999]}", 18);
     expect(1, "c.json:1:", INF, FIX "digits-mlp.ozkm", c);
-    spit(c, "{\"input\": [", 11);
+    test_write_file(c, "{\"input\": [", 11);
     expect(1, "c.json:1:", INF, FIX "digits-mlp.ozkm", c);
     expect(1, "cannot open '/nonexistent.json'", INF, FIX "digits-mlp.ozkm", "/nonexistent.json");
     /* accuracy files */
 #define ACC "infer --model %s --accuracy %s"
-    spit(c, "{\"inputs\": [[1]], \"labels\": [1, 2]}", 35);
+    test_write_file(c, "{\"inputs\": [[1]], \"labels\": [1, 2]}", 35);
     expect(1, "with as many labels as inputs", ACC, FIX "digits-mlp.ozkm", c);
-    spit(c, "{\"inputs\": [[1]], \"labels\": [1]}", 32);
+    test_write_file(c, "{\"inputs\": [[1]], \"labels\": [1]}", 32);
     expect(1, "wrong input length", ACC, FIX "digits-mlp.ozkm", c);
     {
         char big[2048] = "{\"inputs\": [[0";
         for (int i = 1; i < 64; i++) strcat(big, ",0");
         strcat(big, "]], \"labels\": [10]}");
-        spit(c, big, strlen(big));
+        test_write_file(c, big, strlen(big));
         expect(1, "labels[0] must be a class index in [0, 10)", ACC, FIX "digits-mlp.ozkm", c);
     }
     /* -o into a missing folder: nothing printed as a result, exit 1 */
@@ -414,7 +391,7 @@ static void test_errors(void **state)
         char big[2048] = "{\"input\": [0";
         for (int i = 1; i < 64; i++) strcat(big, ",0");
         strcat(big, "]}");
-        spit(c, big, strlen(big));
+        test_write_file(c, big, strlen(big));
         expect(1, "cannot create a file next to '/nonexistent-dir/o.json'",
                "infer --model %s --input %s -o /nonexistent-dir/o.json", FIX "digits-mlp.ozkm", c);
         expect(0, "\"argmax\":", INF, FIX "digits-mlp.ozkm", c);

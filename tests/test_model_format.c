@@ -388,20 +388,6 @@ static void test_bad_fields(void **state)
 
 /* ---- the committed digits models ------------------------------------------------------------- */
 
-static uint8_t *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) fail_msg("cannot open %s (scripts/train-digits --ozk makes it)", path);
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    uint8_t *buf = malloc((size_t)n + 1);
-    assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
-    fclose(f);
-    *len = (size_t)n;
-    return buf;
-}
-
 static double *json_rows(json_t *arr, size_t width, size_t *count)
 {
     size_t n = json_array_size(arr);
@@ -421,7 +407,7 @@ static void check_fixture(const char *name)
     char path[512];
     size_t len, onnx_len;
     snprintf(path, sizeof path, FIX "%s.ozkm", name);
-    uint8_t *file = slurp(path, &len);
+    uint8_t *file = test_read_file(path, &len);
     ozk_model *m;
     if (decode(&m, file, len)) fail_msg("%s: %s", path, g_err);
 
@@ -462,7 +448,7 @@ static void check_fixture(const char *name)
 
     /* import again: the same bytes (the compiler is deterministic) */
     snprintf(path, sizeof path, FIX "%s.onnx", name);
-    uint8_t *onnx = slurp(path, &onnx_len), oh[32];
+    uint8_t *onnx = test_read_file(path, &onnx_len), oh[32];
     ozk_keccak256(oh, onnx, onnx_len);
     assert_memory_equal(oh, m->onnx_hash, 32);
     ozk_fmodel *f;
@@ -535,7 +521,7 @@ static void test_fixture_truncation(void **state)
 {
     (void)state;
     size_t len;
-    uint8_t *file = slurp(FIX "digits-matmul.ozkm", &len);
+    uint8_t *file = test_read_file(FIX "digits-matmul.ozkm", &len);
     ozk_model *d;
     for (size_t k = 0; k < test_cases(400); k++) {
         size_t cut = (size_t)test_rand_below(len - 32 - 16) + 16;

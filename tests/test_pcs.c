@@ -22,24 +22,6 @@ static ozk_srs g_srs;
 static ozk_fr g_tau;
 static ozk_pcs_vk g_vk;
 
-static void g1_mul(ozk_g1 *out, const ozk_g1 *p, const ozk_fr *k)
-{
-    uint64_t l[4];
-    ozk_g1_jac j;
-    ozk_fr_to_limbs(l, k);
-    ozk_g1_mul_var(&j, p, l);
-    ozk_g1_jac_to_affine(out, &j);
-}
-
-static void g2_mul(ozk_g2 *out, const ozk_g2 *p, const ozk_fr *k)
-{
-    uint64_t l[4];
-    ozk_g2_jac j;
-    ozk_fr_to_limbs(l, k);
-    ozk_g2_mul_var(&j, p, l);
-    ozk_g2_jac_to_affine(out, &j);
-}
-
 /* an SRS of 2^LOG_N powers of a random tau, the slow obvious way */
 static void make_srs(ozk_srs *srs, ozk_fr *tau)
 {
@@ -54,11 +36,11 @@ static void make_srs(ozk_srs *srs, ozk_fr *tau)
     ozk_fr pw;
     ozk_fr_set_one(&pw);
     for (size_t i = 0; i < srs->n; i++) {
-        g1_mul(&srs->g1[i], &g, &pw);
+        g1_mul_fr(&srs->g1[i], &g, &pw);
         ozk_fr_mul(&pw, &pw, tau);
     }
     ozk_g2_generator(&srs->g2[0]);
-    g2_mul(&srs->g2[1], &srs->g2[0], tau);
+    g2_mul_fr(&srs->g2[1], &srs->g2[0], tau);
 }
 
 static int setup(void **state)
@@ -111,7 +93,7 @@ static void test_commit_and_eval(void **state)
         }
         ozk_g1 c, g, w;
         ozk_g1_generator(&g);
-        g1_mul(&w, &g, &ft);
+        g1_mul_fr(&w, &g, &ft);
         assert_int_equal(ozk_pcs_commit(&c, &g_srs, f, n, 1), 0);
         assert_true(ozk_g1_eq(&c, &w));
         /* MLE: the sum over the hypercube of f[b] eq(z, b), bit i of b = variable i */
@@ -227,7 +209,7 @@ static void test_wrong_claims(void **state)
         ozk_fr tau2;
         ozk_pcs_vk vk2 = g_vk;
         rand_fr(&tau2);
-        g2_mul(&vk2.tau_h, &vk2.h, &tau2);
+        g2_mul_fr(&vk2.tau_h, &vk2.h, &tau2);
         assert_false(verify(&in, &vk2, &in.c, in.z, &in.v, &in.proof));
         /* a different transcript (another domain, or one extra message before) */
         ozk_transcript_init(&t, "ozk-test-pcs-other");
@@ -369,14 +351,14 @@ static int pst_verify(const ozk_g1 *c, const ozk_fr *z, const ozk_fr *v, const o
     ozk_g1_generator(&g);
     ozk_g2_generator(&h);
     ozk_fr_sub(&t, &g_tau, &z[0]); /* [tau - z_0]_2: the verifier's key, tau_0 = tau */
-    g2_mul(&k0, &h, &t);
+    g2_mul_fr(&k0, &h, &t);
     ozk_fr_sqr(&tau2, &g_tau); /* tau_1 = tau^2 */
     ozk_fr_sub(&t, &tau2, &z[1]);
-    g2_mul(&k1, &h, &t);
+    g2_mul_fr(&k1, &h, &t);
     ozk_fr_neg(&mv, v); /* C - v G */
     ozk_g1_jac j;
     ozk_g1 mvg;
-    g1_mul(&mvg, &g, &mv);
+    g1_mul_fr(&mvg, &g, &mv);
     ozk_g1_jac_from_affine(&j, c);
     ozk_g1_jac_add_affine(&j, &j, &mvg);
     ozk_g1_jac_to_affine(&lhs, &j);
@@ -411,8 +393,8 @@ static void test_pst_forgery_regression(void **state)
     ozk_fr_add(&q0, &q0, &b);
     ozk_fr_mul(&q1, &dd, &z[0]); /* q_1 = cc + dd z0 */
     ozk_fr_add(&q1, &q1, &cc);
-    g1_mul(&pi[0], &g, &q0);
-    g1_mul(&pi[1], &g, &q1);
+    g1_mul_fr(&pi[0], &g, &q0);
+    g1_mul_fr(&pi[1], &g, &q1);
     ozk_fr_mul(&ct, &b, &g_tau); /* C = [f~(tau, tau^2)] */
     ozk_fr_add(&ct, &ct, &a);
     ozk_fr_mul(&t, &cc, &tau2);
@@ -420,7 +402,7 @@ static void test_pst_forgery_regression(void **state)
     ozk_fr_mul(&t, &dd, &g_tau);
     ozk_fr_mul(&t, &t, &tau2);
     ozk_fr_add(&ct, &ct, &t);
-    g1_mul(&com, &g, &ct);
+    g1_mul_fr(&com, &g, &ct);
     assert_true(pst_verify(&com, z, &v, pi)); /* the honest PST proof verifies */
 
     /* the forgery, with public data only: [tau]_1 from the ceremony, z, d */
@@ -432,16 +414,16 @@ static void test_pst_forgery_regression(void **state)
     ozk_fr_mul(&dc, &dc, &d);
     ozk_g1 tau1 = g_srs.g1[1], t1, t2, forged[2];
     ozk_g1_jac j;
-    g1_mul(&t1, &g, &z[0]); /* (d/c)([tau]_1 + z0 G) */
+    g1_mul_fr(&t1, &g, &z[0]); /* (d/c)([tau]_1 + z0 G) */
     ozk_g1_jac_from_affine(&j, &tau1);
     ozk_g1_jac_add_affine(&j, &j, &t1);
     ozk_g1_jac_to_affine(&t1, &j);
-    g1_mul(&t1, &t1, &dc);
+    g1_mul_fr(&t1, &t1, &dc);
     ozk_g1_jac_from_affine(&j, &pi[0]);
     ozk_g1_jac_add_affine(&j, &j, &t1);
     ozk_g1_jac_to_affine(&forged[0], &j);
     ozk_fr_neg(&t, &dc); /* pi_1 - (d/c) G */
-    g1_mul(&t2, &g, &t);
+    g1_mul_fr(&t2, &g, &t);
     ozk_g1_jac_from_affine(&j, &pi[1]);
     ozk_g1_jac_add_affine(&j, &j, &t2);
     ozk_g1_jac_to_affine(&forged[1], &j);
@@ -520,7 +502,7 @@ static void test_open_many_point_after_gamma(void **state)
     /* C = C_0 + gamma C_1 */
     ozk_g1_jac j0;
     ozk_g1 gc1;
-    g1_mul(&gc1, &c[1], &gamma);
+    g1_mul_fr(&gc1, &c[1], &gamma);
     ozk_g1_jac_from_affine(&j0, &c[0]);
     ozk_g1_jac_add_affine(&j0, &j0, &gc1);
     ozk_g1_jac_to_affine(&cc, &j0);

@@ -60,29 +60,6 @@ static int run(char **out, const char *args)
     return test_sh(out, cmd);
 }
 
-static uint8_t *read_file(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) fail_msg("cannot open %s", path);
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    uint8_t *buf = malloc((size_t)n + 1);
-    assert_non_null(buf);
-    assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
-    fclose(f);
-    *len = (size_t)n;
-    return buf;
-}
-
-static void write_file(const char *path, const uint8_t *buf, size_t len)
-{
-    FILE *f = fopen(path, "wb");
-    assert_non_null(f);
-    assert_int_equal(fwrite(buf, 1, len, f), len);
-    assert_int_equal(fclose(f), 0);
-}
-
 static void path_in(char *out, size_t cap, const char *name)
 {
     snprintf(out, cap, "%s/%s", g_dir, name);
@@ -132,7 +109,7 @@ static int teardown_dir(void **state)
 static ozk_srs decode_file(const char *path)
 {
     size_t len;
-    uint8_t *buf = read_file(path, &len);
+    uint8_t *buf = test_read_file(path, &len);
     ozk_srs s;
     char err[256];
     int rc = ozk_srs_decode(&s, buf, len, err, sizeof err);
@@ -260,11 +237,11 @@ static void tampered(char *path, size_t cap, const char *name, size_t keep, size
                      const uint8_t *bytes, size_t nbytes)
 {
     size_t len;
-    uint8_t *buf = read_file(FINAL, &len);
+    uint8_t *buf = test_read_file(FINAL, &len);
     assert_true(keep <= len && at + nbytes <= len);
     if (nbytes) memcpy(buf + at, bytes, nbytes);
     path_in(path, cap, name);
-    write_file(path, buf, keep);
+    test_write_file(path, buf, keep);
     free(buf);
 }
 
@@ -272,7 +249,7 @@ static void test_import_rejects(void **state)
 {
     (void)state;
     size_t len;
-    uint8_t *orig = read_file(FINAL, &len);
+    uint8_t *orig = test_read_file(FINAL, &len);
     char p[256];
 
     /* no contribution: tau = 1 */
@@ -298,7 +275,7 @@ static void test_import_rejects(void **state)
         memcpy(more, orig, len);
         memset(more + len, 0, 3);
         path_in(p, sizeof p, "long.ptau");
-        write_file(p, more, len + 3);
+        test_write_file(p, more, len + 3);
         import_fails(p, 2, "3 bytes after its last section");
         unlink(p);
         free(more);
@@ -420,9 +397,9 @@ static void test_output_errors(void **state)
     /* -o naming the ceremony file itself */
     char p[256];
     size_t len;
-    uint8_t *buf = read_file(FINAL, &len);
+    uint8_t *buf = test_read_file(FINAL, &len);
     path_in(p, sizeof p, "c.ptau");
-    write_file(p, buf, len);
+    test_write_file(p, buf, len);
     free(buf);
     snprintf(args, sizeof args, "setup --ptau '%s' --max-vars 3 -o '%s'", p, p);
     assert_int_equal(run(&text, args), 1);

@@ -16,24 +16,6 @@
 #include "ozk/keccak.h"
 #include "ozk/srs.h"
 
-static void g1_mul(ozk_g1 *out, const ozk_g1 *p, const ozk_fr *k)
-{
-    uint64_t l[4];
-    ozk_g1_jac j;
-    ozk_fr_to_limbs(l, k);
-    ozk_g1_mul_var(&j, p, l);
-    ozk_g1_jac_to_affine(out, &j);
-}
-
-static void g2_mul(ozk_g2 *out, const ozk_g2 *p, const ozk_fr *k)
-{
-    uint64_t l[4];
-    ozk_g2_jac j;
-    ozk_fr_to_limbs(l, k);
-    ozk_g2_mul_var(&j, p, l);
-    ozk_g2_jac_to_affine(out, &j);
-}
-
 static void g1_add(ozk_g1 *out, const ozk_g1 *a, const ozk_g1 *b)
 {
     ozk_g1_jac j;
@@ -87,11 +69,11 @@ static void srs_from_tau(ozk_srs *s, uint32_t log_size, const ozk_fr *tau)
     ozk_fr pw;
     ozk_fr_set_one(&pw);
     for (size_t i = 0; i < s->n; i++) {
-        g1_mul(&s->g1[i], &g, &pw);
+        g1_mul_fr(&s->g1[i], &g, &pw);
         ozk_fr_mul(&pw, &pw, tau);
     }
     ozk_g2_generator(&s->g2[0]);
-    g2_mul(&s->g2[1], &s->g2[0], tau);
+    g2_mul_fr(&s->g2[1], &s->g2[0], tau);
     ozk_srs_compute_id(s->id, s);
 }
 
@@ -104,7 +86,7 @@ static void check_dev_against_naive(const ozk_srs *s, uint64_t seed, const size_
     dev_tau(&tau, seed);
     for (size_t t = 0; t < m; t++) {
         ozk_fr_pow_u64(&pw, &tau, idx[t]);
-        g1_mul(&want, &g, &pw);
+        g1_mul_fr(&want, &g, &pw);
         if (!ozk_g1_eq(&want, &s->g1[idx[t]]))
             fail_msg("dev SRS of 2^%u, seed %llu: [tau^%zu]_1 differs from the naive product",
                      (unsigned)s->log_size, (unsigned long long)seed, idx[t]);
@@ -112,7 +94,7 @@ static void check_dev_against_naive(const ozk_srs *s, uint64_t seed, const size_
     ozk_g2 g2, want2;
     ozk_g2_generator(&g2);
     assert_true(ozk_g2_eq(&s->g2[0], &g2));
-    g2_mul(&want2, &g2, &tau);
+    g2_mul_fr(&want2, &g2, &tau);
     assert_true(ozk_g2_eq(&s->g2[1], &want2));
 }
 

@@ -36,6 +36,13 @@ size_t test_cases(size_t base);
  * test. */
 int test_sh(char **out, const char *cmd);
 
+/* Reads a whole file into a new NUL-terminated buffer (free() it) and its length into *len;
+ * fails the test, naming the file, when it cannot. */
+uint8_t *test_read_file(const char *path, size_t *len);
+
+/* Writes len bytes to path (created or truncated); fails the test when it cannot. */
+void test_write_file(const char *path, const void *data, size_t len);
+
 /* Runs the cmocka group `name` with optional group setup and teardown (NULL for none); prints
  * the seed on failure. Returns the number of failures, fit to return from main(). */
 int test_run(const char *name, const struct CMUnitTest *tests, size_t count,
