@@ -18,5 +18,7 @@ extern const struct bench bench_model[];
 extern const size_t bench_model_count;
 extern const struct bench bench_sumcheck[];
 extern const size_t bench_sumcheck_count;
+extern const struct bench bench_logup[];
+extern const size_t bench_logup_count;
 
 #endif
