@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "ozk/error.h"
+#include "ozk/hex.h"
 #include "ozk/keccak.h"
 #include "ozk/msm.h"
 #include "ozk/pairing.h"
@@ -422,12 +423,11 @@ void ozk_srs_encode(uint8_t *out, const ozk_srs *srs)
     ozk_keccak256(p, out, (size_t)(p - out));
 }
 
+/* "0x" + 64 hex digits */
 static void hex32(char out[67], const uint8_t h[32])
 {
-    static const char D[] = "0123456789abcdef";
     out[0] = '0', out[1] = 'x';
-    for (int i = 0; i < 32; i++) out[2 + 2 * i] = D[h[i] >> 4], out[3 + 2 * i] = D[h[i] & 15];
-    out[66] = '\0';
+    ozk_hex_encode(out + 2, h, 32);
 }
 
 #define DECODE_FAIL(...)                                       \
