@@ -18,6 +18,7 @@ int cmd_keccak(int argc, char **argv);
 int cmd_setup(int argc, char **argv);
 int cmd_model(int argc, char **argv);
 int cmd_infer(int argc, char **argv);
+int cmd_chain(int argc, char **argv);
 
 /* File helpers of the model commands (cli/cmd_model.c). Each prints its own error on stderr,
  * prefixed with prog, and returns -1 (or NULL) on failure. */

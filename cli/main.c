@@ -27,6 +27,8 @@ static const struct command COMMANDS[] = {
     { "model", "import|info ...", "import an ONNX model (quantize, check, write .ozkm); show one",
       cmd_model },
     { "infer", "--model M --input X.json", "run a model's bit-exact integer inference", cmd_infer },
+    { "chain", "status --rpc URL [--key F]",
+      "show an Ethereum endpoint's chain, head and a key's account", cmd_chain },
     { "help", "", "print this help", cmd_help },
 };
 
