@@ -27,6 +27,7 @@
 #include "ozk/error.h"
 #include "ozk/logup.h"
 #include "ozk/mle.h"
+#include "../verifier/logup_internal.h"
 
 /* Builds layers d-1 .. 0 above the leaves at [2^d, 2^(d+1)) of p and q. */
 static void build_tree(ozk_fr *p, ozk_fr *q, uint32_t d)
@@ -50,7 +51,7 @@ static int prove_tree(ozk_fr *el, ozk_fr *leaf_point, ozk_fr *leaf_p, ozk_fr *le
                       ozk_transcript *t, const ozk_fr *p, const ozk_fr *q, uint32_t d,
                       ozk_fr *eqbuf, ozk_sumcheck_proof *sc)
 {
-    ozk_fr z[OZK_LOGUP_MAX_VARS], P = p[1], Q = q[1], lambda, mu, claim, fin[5], tmp;
+    ozk_fr z[OZK_LOGUP_MAX_VARS], P = p[1], Q = q[1], lambda, mu, claim, fin[5];
     for (uint32_t i = 0; i < d; i++) {
         const size_t h = (size_t)1 << i;
         const ozk_fr *lp = p + 2 * h, *lq = q + 2 * h; /* layer i + 1 */
@@ -77,15 +78,7 @@ static int prove_tree(ozk_fr *el, ozk_fr *leaf_point, ozk_fr *leaf_p, ozk_fr *le
         /* the block: i rounds of 4 coefficients, then p0 p1 q0 q1 at rho (now z[0..i)) */
         for (uint32_t r = 0; r < i; r++, el += 4) memcpy(el, sc->coeffs[r], 4 * sizeof *el);
         memcpy(el, fin + 1, 4 * sizeof *el);
-        ozk_transcript_absorb_frs(t, el, 4);
-        ozk_transcript_challenge(t, &mu);
-        /* P' = p0 + mu (p1 - p0), Q' = q0 + mu (q1 - q0) */
-        ozk_fr_sub(&tmp, &el[1], &el[0]);
-        ozk_fr_mul(&tmp, &tmp, &mu);
-        ozk_fr_add(&P, &el[0], &tmp);
-        ozk_fr_sub(&tmp, &el[3], &el[2]);
-        ozk_fr_mul(&tmp, &tmp, &mu);
-        ozk_fr_add(&Q, &el[2], &tmp);
+        ozk__logup_next_layer(t, el, &mu, &P, &Q); /* P' = p0 + mu (p1 - p0), Q' likewise */
         el += 4;
         z[i] = mu;
     }

@@ -5,7 +5,6 @@
  * bytes, aliased offsets. Buffers handed to the decoder are exact-size heap copies, so the
  * sanitizer build sees any read out of bounds.
  */
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,16 +52,6 @@ static void sput_hex(str *b, const uint8_t *p, size_t n)
     sput(b, "0x");
     sput(b, h);
     free(h);
-}
-
-static char *run_cast(const char *cmd)
-{
-    char *out;
-    int rc = test_sh(&out, cmd);
-    if (rc != 0) fail_msg("cast failed (%d): %s\n%s", rc, cmd, out);
-    size_t n = strlen(out);
-    while (n && isspace((unsigned char)out[n - 1])) out[--n] = '\0';
-    return out;
 }
 
 /* cast's 0x-hex output as bytes (malloc'd, exact size) */
@@ -332,7 +321,7 @@ static void test_random_vs_cast(void **state)
         sput(&cmd, sig.s);
         sput(&cmd, "'");
         sput(&cmd, args.s);
-        char *out = run_cast(cmd.s);
+        char *out = test_sh_ok(cmd.s);
         size_t clen;
         uint8_t *cb = unhex(out, &clen);
         if (clen != elen || memcmp(cb, enc, elen) != 0) {
@@ -350,7 +339,7 @@ static void test_random_vs_cast(void **state)
         sput(&cmd, types.s);
         sput(&cmd, "' ");
         sput(&cmd, mine.s);
-        out = run_cast(cmd.s);
+        out = test_sh_ok(cmd.s);
         normalize(out);
         lines.s[lines.len - 1] = '\0'; /* no final newline, as run_cast trims */
         if (strcmp(out, lines.s) != 0) fail_msg("%s\n  cast: %s\n  want: %s", cmd.s, out, lines.s);
@@ -405,7 +394,7 @@ static void test_random_vs_cast(void **state)
         sput(&cmd, sig.s);
         sput(&cmd, "'");
         sput(&cmd, args.s);
-        out = run_cast(cmd.s);
+        out = test_sh_ok(cmd.s);
         assert_int_equal(ozk_abi_calldata(&enc, &elen, sig.s, &v), 0);
         mine.s = NULL;
         mine.len = mine.cap = 0;
@@ -440,14 +429,14 @@ static void test_selectors_topics(void **state)
     for (size_t i = 0; i < 3; i++) {
         char cmd[256], want[80];
         snprintf(cmd, sizeof cmd, "%s sig '%s'", OZK_CAST, sigs[i]);
-        char *out = run_cast(cmd);
+        char *out = test_sh_ok(cmd);
         ozk_abi_selector(s, sigs[i]);
         strcpy(want, "0x");
         ozk_hex_encode(want + 2, s, 4);
         assert_string_equal(out, want);
         free(out);
         snprintf(cmd, sizeof cmd, "%s sig-event '%s'", OZK_CAST, sigs[i]);
-        out = run_cast(cmd);
+        out = test_sh_ok(cmd);
         ozk_abi_event_topic(topic, sigs[i]);
         ozk_hex_encode(want + 2, topic, 32);
         assert_string_equal(out, want);
@@ -633,7 +622,7 @@ static void test_logs(void **state)
     char cmd[256];
     snprintf(cmd, sizeof cmd, "%s abi-encode 'f(uint256)' %llu", OZK_CAST,
              (unsigned long long)amount);
-    char *out = run_cast(cmd);
+    char *out = test_sh_ok(cmd);
     size_t dlen;
     uint8_t *data = unhex(out, &dlen);
     free(out);
@@ -666,7 +655,7 @@ static void test_logs(void **state)
     ozk_keccak256(t2[1], "hello", 5);
     snprintf(cmd, sizeof cmd, "%s abi-encode 'f(bytes32,bytes,uint8[])' 0x%064x 0xc0ffee '[1,2,3]'",
              OZK_CAST, 7);
-    out = run_cast(cmd);
+    out = test_sh_ok(cmd);
     data = unhex(out, &dlen);
     free(out);
     int idx2[4] = { 1, 0, 0, 0 };

@@ -23,17 +23,6 @@
 
 static char g_dir[64];
 
-/* runs cast; fails the test unless it exits 0; returns its output without trailing space */
-static char *cast(const char *cmd)
-{
-    char *out;
-    int rc = test_sh(&out, cmd);
-    if (rc != 0) fail_msg("cast failed (%d): %s\n%s", rc, cmd, out);
-    size_t n = strlen(out);
-    while (n && isspace((unsigned char)out[n - 1])) out[--n] = '\0';
-    return out;
-}
-
 static char *hexdup(const uint8_t *p, size_t n)
 {
     char *s = malloc(2 * n + 1);
@@ -64,7 +53,7 @@ static void test_address_and_sign(void **state)
         assert_int_equal(ozk_key_address(addr, &key), 0);
         ozk_address_to_text(addr_text, addr);
         snprintf(cmd, sizeof cmd, "%s wallet address --private-key 0x%s", OZK_CAST, kh);
-        char *out = cast(cmd);
+        char *out = test_sh_ok(cmd);
         assert_string_equal(out, addr_text);
         free(out);
 
@@ -78,7 +67,7 @@ static void test_address_and_sign(void **state)
         char *sh = hexdup(sig, 65), *hh = hexdup(hash, 32);
         snprintf(cmd, sizeof cmd, "%s wallet sign --no-hash --private-key 0x%s 0x%s", OZK_CAST, kh,
                  hh);
-        out = cast(cmd);
+        out = test_sh_ok(cmd);
         assert_true(strncmp(out, "0x", 2) == 0);
         assert_string_equal(out + 2, sh);
         free(out);
@@ -95,7 +84,7 @@ static void test_address_and_sign(void **state)
         sig[64] += 27;
         sh = hexdup(sig, 65);
         snprintf(cmd, sizeof cmd, "%s wallet sign --private-key 0x%s %s", OZK_CAST, kh, msg);
-        out = cast(cmd);
+        out = test_sh_ok(cmd);
         assert_string_equal(out + 2, sh);
         free(out);
         free(sh);
@@ -179,13 +168,13 @@ static void test_tx_vs_cast(void **state)
         size_t raw_len;
         assert_int_equal(ozk_tx_sign(&raw, &raw_len, hash, &tx, &key), 0);
         char *rh = hexdup(raw, raw_len);
-        char *out = cast(cmd);
+        char *out = test_sh_ok(cmd);
         if (strncmp(out, "0x", 2) != 0 || strcmp(out + 2, rh) != 0)
             fail_msg("%s\n  cast: %s\n  ozk:  0x%s", cmd, out, rh);
         free(out);
         /* the transaction hash, keccak256 of the raw bytes, against cast keccak */
         snprintf(cmd, sizeof cmd, "%s keccak 0x%s", OZK_CAST, rh);
-        out = cast(cmd);
+        out = test_sh_ok(cmd);
         char *hh = hexdup(hash, 32);
         assert_string_equal(out + 2, hh);
         free(out);
@@ -346,7 +335,7 @@ static void test_eip712_vs_cast(void **state)
         char *want = hexdup(sig, 65);
         snprintf(cmd, sizeof cmd, "%s wallet sign --private-key 0x%s --data --from-file %s",
                  OZK_CAST, kh, path);
-        char *out = cast(cmd);
+        char *out = test_sh_ok(cmd);
         if (strcmp(out + 2, want) != 0)
             fail_msg("%s\n%s\n  cast: %s\n  ozk:  0x%s", cmd, json, out, want);
         free(out);

@@ -151,3 +151,15 @@ void test_write_file(const char *path, const void *data, size_t len)
     assert_int_equal(fwrite(data, 1, len, f), len);
     assert_int_equal(fclose(f), 0);
 }
+
+char *test_sh_ok(const char *cmd)
+{
+    char *out;
+    int rc = test_sh(&out, cmd);
+    if (rc != 0) fail_msg("command failed (%d): %s\n%s", rc, cmd, out);
+    size_t n = strlen(out);
+    while (n &&
+           (out[n - 1] == ' ' || out[n - 1] == '\n' || out[n - 1] == '\r' || out[n - 1] == '\t'))
+        out[--n] = '\0';
+    return out;
+}

@@ -36,6 +36,10 @@ size_t test_cases(size_t base);
  * test. */
 int test_sh(char **out, const char *cmd);
 
+/* Runs cmd (test_sh); fails the test, showing cmd and its output, unless it exits 0. Returns the
+ * output without trailing white space (free() it). */
+char *test_sh_ok(const char *cmd);
+
 /* Reads a whole file into a new NUL-terminated buffer (free() it) and its length into *len;
  * fails the test, naming the file, when it cannot. */
 uint8_t *test_read_file(const char *path, size_t *len);

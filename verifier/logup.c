@@ -19,6 +19,7 @@
 
 #include "ozk/logup.h"
 #include "ozk/mle.h"
+#include "logup_internal.h"
 
 void ozk_logup_table_eval(ozk_fr *out, const ozk_fr *z, uint32_t k)
 {
@@ -81,14 +82,7 @@ static int verify_tree(ozk_fr *leaf_point, ozk_fr *leaf_p, ozk_fr *leaf_q, ozk_t
         ozk_mle_eq_eval(&e, z, fin.point, i);
         ozk_fr_mul(&v, &v, &e);
         if (!ozk_fr_eq(&v, &fin.expected)) return 0;
-        ozk_transcript_absorb_frs(t, el, 4);
-        ozk_transcript_challenge(t, &mu);
-        ozk_fr_sub(&tmp, &el[1], &el[0]);
-        ozk_fr_mul(&tmp, &tmp, &mu);
-        ozk_fr_add(&P, &el[0], &tmp);
-        ozk_fr_sub(&tmp, &el[3], &el[2]);
-        ozk_fr_mul(&tmp, &tmp, &mu);
-        ozk_fr_add(&Q, &el[2], &tmp);
+        ozk__logup_next_layer(t, el, &mu, &P, &Q);
         memcpy(z, fin.point, i * sizeof *z);
         z[i] = mu;
         el += 4;
@@ -172,4 +166,17 @@ int ozk_logup_proof_decode(ozk_logup_proof *proof, uint32_t m, uint32_t k, const
 reject:
     memset(proof, 0, sizeof *proof);
     return 0;
+}
+
+void ozk__logup_next_layer(ozk_transcript *t, const ozk_fr el[4], ozk_fr *mu, ozk_fr *P, ozk_fr *Q)
+{
+    ozk_fr tmp;
+    ozk_transcript_absorb_frs(t, el, 4);
+    ozk_transcript_challenge(t, mu);
+    ozk_fr_sub(&tmp, &el[1], &el[0]);
+    ozk_fr_mul(&tmp, &tmp, mu);
+    ozk_fr_add(P, &el[0], &tmp);
+    ozk_fr_sub(&tmp, &el[3], &el[2]);
+    ozk_fr_mul(&tmp, &tmp, mu);
+    ozk_fr_add(Q, &el[2], &tmp);
 }
