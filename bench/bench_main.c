@@ -29,7 +29,8 @@ int main(int argc, char **argv)
     } parts[] = { { bench_field, bench_field_count },       { bench_curve, bench_curve_count },
                   { bench_pcs, bench_pcs_count },           { bench_keccak, bench_keccak_count },
                   { bench_msm, bench_msm_count },           { bench_model, bench_model_count },
-                  { bench_sumcheck, bench_sumcheck_count }, { bench_logup, bench_logup_count } };
+                  { bench_sumcheck, bench_sumcheck_count }, { bench_logup, bench_logup_count },
+                  { bench_batch, bench_batch_count } };
     size_t total = 0;
     for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) total += parts[i].n;
     struct bench *all = calloc(total, sizeof *all);

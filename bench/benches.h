@@ -20,5 +20,7 @@ extern const struct bench bench_sumcheck[];
 extern const size_t bench_sumcheck_count;
 extern const struct bench bench_logup[];
 extern const size_t bench_logup_count;
+extern const struct bench bench_batch[];
+extern const size_t bench_batch_count;
 
 #endif
