@@ -43,6 +43,8 @@ static void set_err(ozk_rpc_error *err, int kind, const char *fmt, ...)
 {
     if (!err) return;
     err->kind = kind;
+    err->has_data = 0;
+    err->data_len = 0;
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(err->message, sizeof err->message, fmt, ap);
@@ -318,6 +320,14 @@ static int check_reply(json_t *reply, uint64_t id, const char *method, int type,
         if (err) err->code = c;
         *rate_limited = is_rate_limit(c, m);
         set_err(err, OZK_RPC_ERR_REMOTE, "%s: node error %ld: %.160s", method, c, m);
+        json_t *d = json_object_get(e, "data");
+        if (err && json_is_string(d) && strlen(json_string_value(d)) == json_string_length(d)) {
+            long n = ozk_rpc_hex_to_bytes(err->data, sizeof err->data, json_string_value(d));
+            if (n >= 0) {
+                err->has_data = 1;
+                err->data_len = (size_t)n;
+            }
+        }
         return OZK_EIO;
     }
     if (!type_ok(res, type)) {

@@ -541,7 +541,8 @@ static int reason_from_message(char *out, size_t cap, const char *msg)
     return out[0] != '\0';
 }
 
-/* Replays a reverted transaction with eth_call at its block to recover the reason. */
+/* Replays a reverted transaction with eth_call at its block to recover the reason: from the
+ * error's revert data when the node sends it, else from its message. */
 static void revert_reason(ozk_sender *s, ozk_tx_status *st, const uint8_t hash[32])
 {
     char h[67] = "0x", blk[19];
@@ -570,7 +571,11 @@ static void revert_reason(ozk_sender *s, ozk_tx_status *st, const uint8_t hash[3
             st->has_reason = ozk_revert_decode(st->reason, sizeof st->reason, buf, (size_t)n);
         json_decref(res);
     } else if (e.kind == OZK_RPC_ERR_REMOTE) {
-        st->has_reason = reason_from_message(st->reason, sizeof st->reason, e.message);
+        /* the error's ABI payload first (its "data"), then the message text */
+        if (e.has_data)
+            st->has_reason = ozk_revert_decode(st->reason, sizeof st->reason, e.data, e.data_len);
+        if (!st->has_reason)
+            st->has_reason = reason_from_message(st->reason, sizeof st->reason, e.message);
     }
 }
 

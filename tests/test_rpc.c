@@ -303,6 +303,78 @@ static void test_bad_replies(void **state)
                 OZK_EIO, OZK_RPC_ERR_REMOTE, "node error -32000: execution reverted");
 }
 
+/* one scripted reply to eth_chainId; returns its error */
+static void remote_error(ozk_rpc_error *e, const char *body)
+{
+    struct reply rep = { 200, body, 0, 0 };
+    uint64_t id;
+    unsigned attempts;
+    int conns;
+    int rc = chain_id_against(&rep, 1, 0, &id, e, &attempts, &conns);
+    if (rc != OZK_EIO) fail_msg("rc %d: %s", rc, e->message);
+    assert_int_equal(e->kind, OZK_RPC_ERR_REMOTE);
+    assert_int_equal(e->code, 3);
+}
+
+static void test_error_data(void **state)
+{
+    (void)state;
+    static char body[4000];
+    ozk_rpc_error e;
+#define ERR_WITH(data)                                                                         \
+    "{\"jsonrpc\":\"2.0\",\"id\":@0,\"error\":{\"code\":3,\"message\":\"execution reverted\"," \
+    "\"data\":" data "}}"
+    /* valid: Error("hi") */
+    remote_error(&e,
+                 ERR_WITH("\"0x08c379a0"
+                          "0000000000000000000000000000000000000000000000000000000000000020"
+                          "0000000000000000000000000000000000000000000000000000000000000002"
+                          "6869000000000000000000000000000000000000000000000000000000000000\""));
+    assert_int_equal(e.has_data, 1);
+    assert_int_equal(e.data_len, 100);
+    assert_memory_equal(e.data, "\x08\xc3\x79\xa0", 4);
+    assert_int_equal(e.data[4 + 32 + 31], 2); /* the length word */
+    assert_memory_equal(e.data + 68, "hi", 2);
+    /* empty data is data, of no bytes */
+    remote_error(&e, ERR_WITH("\"0x\""));
+    assert_int_equal(e.has_data, 1);
+    assert_int_equal(e.data_len, 0);
+    /* exactly the cap, then one byte over it */
+    for (size_t extra = 0; extra < 2; extra++) {
+        size_t n = OZK_RPC_ERROR_DATA_MAX + extra;
+        int k = snprintf(body, sizeof body,
+                         "{\"jsonrpc\":\"2.0\",\"id\":@0,\"error\":{\"code\":3,\"message\":\"x\","
+                         "\"data\":\"0x");
+        for (size_t i = 0; i < n; i++) k += snprintf(body + k, sizeof body - (size_t)k, "ab");
+        snprintf(body + k, sizeof body - (size_t)k, "\"}}");
+        remote_error(&e, body);
+        assert_int_equal(e.has_data, !extra);
+        assert_int_equal(e.data_len, extra ? 0 : n);
+        if (!extra) assert_int_equal(e.data[n - 1], 0xab);
+    }
+    /* malformed: non-hex, odd length, no 0x, upper-case 0X, not a string (an embedded NUL the
+     * JSON parser already refuses) */
+    const char *bad[] = { "\"0x08c379zz\"", "\"0x08c\"", "\"08c379a0\"", "\"0X08c379a0\"", "123",
+                          "{\"x\":1}",      "null" };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        snprintf(body, sizeof body,
+                 "{\"jsonrpc\":\"2.0\",\"id\":@0,\"error\":{\"code\":3,\"message\":\"x\","
+                 "\"data\":%s}}",
+                 bad[i]);
+        remote_error(&e, body);
+        assert_int_equal(e.has_data, 0);
+        assert_int_equal(e.data_len, 0);
+    }
+    /* other kinds of error carry none */
+    struct reply rep = { 404, "not here", 0, 0 };
+    uint64_t id;
+    unsigned attempts;
+    int conns;
+    assert_int_equal(chain_id_against(&rep, 1, 0, &id, &e, &attempts, &conns), OZK_EIO);
+    assert_int_equal(e.has_data, 0);
+#undef ERR_WITH
+}
+
 static void test_retries(void **state)
 {
     (void)state;
@@ -540,9 +612,10 @@ static void test_anvil(void **state)
 int main(void)
 {
     const struct CMUnitTest faults[] = {
-        cmocka_unit_test(test_hex),     cmocka_unit_test(test_refused),
-        cmocka_unit_test(test_slow),    cmocka_unit_test(test_bad_replies),
-        cmocka_unit_test(test_retries), cmocka_unit_test(test_batch_faults),
+        cmocka_unit_test(test_hex),        cmocka_unit_test(test_refused),
+        cmocka_unit_test(test_slow),       cmocka_unit_test(test_bad_replies),
+        cmocka_unit_test(test_retries),    cmocka_unit_test(test_batch_faults),
+        cmocka_unit_test(test_error_data),
     };
     const struct CMUnitTest with_anvil[] = {
         cmocka_unit_test(test_anvil),

@@ -312,6 +312,12 @@ static void test_revert(void **state)
     assert_int_equal(ozk_sender_send(g_s, &t, &req, &e), OZK_EIO);
     assert_int_equal(e.kind, OZK_RPC_ERR_REMOTE);
     assert_non_null(strstr(e.message, "nope"));
+    /* anvil sends the revert data as the error's "data" too */
+    char why[64];
+    assert_int_equal(e.has_data, 1);
+    assert_int_equal(e.data_len, 100);
+    assert_int_equal(ozk_revert_decode(why, sizeof why, e.data, e.data_len), 1);
+    assert_string_equal(why, "nope");
     /* with a fixed gas limit it is mined, reverted, and the reason recovered */
     req.gas_limit = 100000;
     assert_int_equal(ozk_sender_send(g_s, &t, &req, &e), 0);
@@ -321,6 +327,22 @@ static void test_revert(void **state)
     assert_int_equal(st.status, 0);
     assert_int_equal(st.has_reason, 1);
     assert_string_equal(st.reason, "nope");
+    ozk_sent_tx_clear(&t);
+
+    /* Panic(0x11): anvil's message says "panic: arithmetic underflow or overflow (0x11)", the
+     * ABI payload decodes to "panic 0x11", so the reason shows which path found it */
+    uint8_t pcode[48] = { 0x60, 0x24, 0x60, 0x0c, 0x60, 0x00, 0x39, 0x60,
+                          0x24, 0x60, 0x00, 0xfd, 0x4e, 0x48, 0x7b, 0x71 };
+    pcode[12 + 4 + 31] = 0x11;
+    char phex[2 * sizeof pcode + 3] = "0x";
+    ozk_hex_encode(phex + 2, pcode, sizeof pcode);
+    call0("anvil_setCode", json_pack("[s, s]", addr, phex));
+    assert_int_equal(ozk_sender_send(g_s, &t, &req, &e), 0);
+    memset(&st, 0, sizeof st);
+    assert_int_equal(ozk_sender_wait(g_s, &st, t.hash, 1, 5000, &e), 0);
+    assert_int_equal(st.state, OZK_TXS_REVERTED);
+    assert_int_equal(st.has_reason, 1);
+    assert_string_equal(st.reason, "panic 0x11");
     ozk_sent_tx_clear(&t);
 }
 

@@ -29,6 +29,14 @@
  *
  * After retries the error is the last attempt's. Messages name the method and, for remote
  * errors, carry the node's message (truncated, control characters replaced).
+ *
+ * Error data: a remote error's optional "data" member, when it is a strict hex string ("0x"
+ * and an even number of hex digits, at most OZK_RPC_ERROR_DATA_MAX bytes), is decoded into
+ * data[0..data_len) and has_data is set. That is where nodes put the revert data of a failed
+ * eth_call / eth_estimateGas (Error(string), Panic(uint256) or a custom error; see
+ * ozk_revert_decode in ozk/sender.h). Any other "data" (absent, not a string, malformed hex,
+ * longer than the cap) is ignored: has_data 0, data_len 0, and the call fails as it would
+ * without it. has_data is 0 for every other kind of error.
  */
 #ifndef OZK_RPC_H
 #define OZK_RPC_H
@@ -47,11 +55,17 @@ enum {
     OZK_RPC_ERR_REMOTE
 };
 
+/* The most bytes of a remote error's "data" kept (see above). */
+#define OZK_RPC_ERROR_DATA_MAX 1024
+
 typedef struct {
-    int kind;          /* OZK_RPC_ERR_* */
-    long http_status;  /* the last HTTP status seen (0 when none) */
-    long code;         /* the JSON-RPC error code when kind is OZK_RPC_ERR_REMOTE */
-    char message[256]; /* one line, NUL-terminated */
+    int kind;                             /* OZK_RPC_ERR_* */
+    long http_status;                     /* the last HTTP status seen (0 when none) */
+    long code;                            /* the JSON-RPC error code when kind is ..._REMOTE */
+    char message[256];                    /* one line, NUL-terminated */
+    int has_data;                         /* 1 when data[0..data_len) holds the error's data */
+    size_t data_len;                      /* 0 unless has_data */
+    uint8_t data[OZK_RPC_ERROR_DATA_MAX]; /* the decoded hex "data" of a remote error */
 } ozk_rpc_error;
 
 /* What a call expects its result to be; anything else is a protocol error. */
