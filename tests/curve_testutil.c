@@ -56,6 +56,34 @@ void g2_mul_fr(ozk_g2 *out, const ozk_g2 *p, const ozk_fr *k)
     ozk_g2_jac_to_affine(out, &j);
 }
 
+void eq_brute(ozk_fr *out, const ozk_fr *z, uint32_t n, size_t b)
+{
+    ozk_fr acc, one, om;
+    ozk_fr_set_one(&acc);
+    ozk_fr_set_one(&one);
+    for (uint32_t i = 0; i < n; i++) {
+        if (b >> i & 1) {
+            ozk_fr_mul(&acc, &acc, &z[i]);
+        } else {
+            ozk_fr_sub(&om, &one, &z[i]);
+            ozk_fr_mul(&acc, &acc, &om);
+        }
+    }
+    *out = acc;
+}
+
+void mle_brute(ozk_fr *out, const ozk_fr *f, uint32_t n, const ozk_fr *z)
+{
+    ozk_fr acc, w;
+    ozk_fr_set_zero(&acc);
+    for (size_t b = 0; b < ((size_t)1 << n); b++) {
+        eq_brute(&w, z, n, b);
+        ozk_fr_mul(&w, &w, &f[b]);
+        ozk_fr_add(&acc, &acc, &w);
+    }
+    *out = acc;
+}
+
 void rand_g1(ozk_g1 *out)
 {
     uint64_t k[4];

@@ -24,6 +24,12 @@ void rand_g2(ozk_g2 *out);
 /* a point on the twist E'(Fp2) that is NOT in G2 (found by trying random x; slow reference
  * square root in Fp2) */
 void rand_twist_point_not_in_g2(ozk_g2 *out);
+/* The multilinear definitions, term by term, as slow references (docs/protocol.md section 1,
+ * variable i = bit i of b): out = eq(z, b) = prod_i (z_i b_i + (1 - z_i)(1 - b_i)), and
+ * out = f~(z) = sum_b f[b] eq(z, b) over the 2^n entries of f. */
+void eq_brute(ozk_fr *out, const ozk_fr *z, uint32_t n, size_t b);
+void mle_brute(ozk_fr *out, const ozk_fr *f, uint32_t n, const ozk_fr *z);
+
 /* a square root in Fp2 if one exists: 1 and out, else 0 (Adj and Rodriguez-Henriquez 2012,
  * Algorithm 9, for p = 3 mod 4) */
 int fp2_sqrt(ozk_fp2 *out, const ozk_fp2 *a);

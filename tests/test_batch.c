@@ -60,34 +60,6 @@ static int teardown(void **state)
 
 /* ---- the slow reference ---------------------------------------------------------------- */
 
-static void eq_ref(ozk_fr *out, const ozk_fr *z, uint32_t n, size_t b)
-{
-    ozk_fr w, one, om;
-    ozk_fr_set_one(&w);
-    ozk_fr_set_one(&one);
-    for (uint32_t i = 0; i < n; i++) {
-        if (b >> i & 1) {
-            ozk_fr_mul(&w, &w, &z[i]);
-        } else {
-            ozk_fr_sub(&om, &one, &z[i]);
-            ozk_fr_mul(&w, &w, &om);
-        }
-    }
-    *out = w;
-}
-
-static void mle_ref(ozk_fr *out, const ozk_fr *f, uint32_t n, const ozk_fr *z)
-{
-    ozk_fr acc, w;
-    ozk_fr_set_zero(&acc);
-    for (size_t b = 0; b < ((size_t)1 << n); b++) {
-        eq_ref(&w, z, n, b);
-        ozk_fr_mul(&w, &w, &f[b]);
-        ozk_fr_add(&acc, &acc, &w);
-    }
-    *out = acc;
-}
-
 static void put_word(uint8_t *out, uint64_t v)
 {
     memset(out, 0, 32);
@@ -133,7 +105,7 @@ static void ref_prove(ozk_batch_proof *proof, ozk_transcript *t, const ozk_fr *p
     for (size_t b = 0; b < N; b++) ozk_fr_set_zero(&e[b]);
     for (size_t i = 0; i < k; i++) {
         for (size_t b = 0; b < N; b++) {
-            eq_ref(&tmp, c[i].point, n, b);
+            eq_brute(&tmp, c[i].point, n, b);
             ozk_fr_mul(&tmp, &tmp, &pw);
             ozk_fr_add(&e[b], &e[b], &tmp);
         }
@@ -199,11 +171,11 @@ static void make_inst(struct inst *in, uint32_t n, size_t k)
         in->seg_s[i] = s;
         for (uint32_t v = 0; v < m; v++) rand_fr(&in->seg_z[i][v]);
         assert_int_equal(ozk_batch_segment_point(in->pts[i], n, in->seg_z[i], m, s), 0);
-        mle_ref(&in->c[i].value, in->p + (s << m), m, in->seg_z[i]);
+        mle_brute(&in->c[i].value, in->p + (s << m), m, in->seg_z[i]);
         in->c[i].point = in->pts[i];
         in->c[i].poly = 0;
         ozk_fr v2;
-        mle_ref(&v2, in->p, n, in->pts[i]); /* the full-point claim says the same */
+        mle_brute(&v2, in->p, n, in->pts[i]); /* the full-point claim says the same */
         assert_true(ozk_fr_eq(&v2, &in->c[i].value));
     }
 }
@@ -247,7 +219,7 @@ static void test_reference(void **state)
             assert_int_equal(ozk_batch_verify(&fin, &tv, 1, n, in.c, k, &pf), 1);
             assert_memory_equal(tv.s, t1.s, 32);
             assert_memory_equal(fin.point, x, n * sizeof x[0]);
-            mle_ref(&c, in.p, n, x);
+            mle_brute(&c, in.p, n, x);
             assert_true(ozk_fr_eq(&c, &fin.values[0]));
             free(in.p);
         }
@@ -433,7 +405,7 @@ static void test_end_to_end(void **state)
         ozk_fr_add(&p2[0], &p2[0], &one);
         ozk_batch_claim c2[MAXK];
         memcpy(c2, in.c, sizeof c2);
-        for (size_t i = 0; i < k; i++) mle_ref(&c2[i].value, p2, n, c2[i].point);
+        for (size_t i = 0; i < k; i++) mle_brute(&c2[i].value, p2, n, c2[i].point);
         const ozk_fr *polys2[1] = { p2 };
         ozk_transcript_init(&tp, DOMAIN);
         ozk_transcript_absorb_g1(&tp, &com);
@@ -475,13 +447,13 @@ static void test_two_polys(void **state)
             for (uint32_t v = 0; v < sm; v++) rand_fr(&z[v]);
             ozk_fr full[MAXN];
             assert_int_equal(ozk_batch_segment_point(full, nv, z, sm, s), 0);
-            mle_ref(&c[i].value, onw ? pw : pa, nv, full);
+            mle_brute(&c[i].value, onw ? pw : pa, nv, full);
             /* a claim on P_W's m variables is the padded polynomial's claim at (point, 0..0) */
             assert_int_equal(ozk_batch_segment_point(pts[i], n, full, nv, 0), 0);
             c[i].point = pts[i];
             c[i].poly = (uint32_t)onw;
             ozk_fr chk;
-            mle_ref(&chk, onw ? pwp : pa, n, pts[i]);
+            mle_brute(&chk, onw ? pwp : pa, n, pts[i]);
             assert_true(ozk_fr_eq(&chk, &c[i].value));
         }
         const ozk_fr *polys[2] = { pa, pwp };

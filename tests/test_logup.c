@@ -24,26 +24,6 @@
 
 /* ---- the reference ------------------------------------------------------------------------ */
 
-static void mle_ref(ozk_fr *out, const ozk_fr *f, uint32_t n, const ozk_fr *z)
-{
-    ozk_fr acc, w, one, om;
-    ozk_fr_set_zero(&acc);
-    ozk_fr_set_one(&one);
-    for (size_t b = 0; b < ((size_t)1 << n); b++) {
-        w = f[b];
-        for (uint32_t i = 0; i < n; i++) {
-            if (b >> i & 1) {
-                ozk_fr_mul(&w, &w, &z[i]);
-            } else {
-                ozk_fr_sub(&om, &one, &z[i]);
-                ozk_fr_mul(&w, &w, &om);
-            }
-        }
-        ozk_fr_add(&acc, &acc, &w);
-    }
-    *out = acc;
-}
-
 /* sum_b 1/(a - w_b), prod_b (a - w_b), sum_j mult_j/(a - j), prod_j (a - j) */
 static void sums_ref(ozk_fr *sw, ozk_fr *pw, ozk_fr *st, ozk_fr *pt, const ozk_fr *w, uint32_t m,
                      const ozk_fr *mult, uint32_t k, const ozk_fr *a)
@@ -149,8 +129,8 @@ static int verify_full(const ozk_logup_proof *p, const stmt *s, const ozk_fr *al
     caller_transcript(&t, &alpha, s);
     if (alpha_or_null) alpha = *alpha_or_null;
     if (!ozk_logup_verify(&c, &t, s->m, s->k, &alpha, shift_of(s), p)) return 0;
-    mle_ref(&we, s->w, s->m, c.w_point);
-    mle_ref(&me, s->mult, s->k, c.mult_point);
+    mle_brute(&we, s->w, s->m, c.w_point);
+    mle_brute(&me, s->mult, s->k, c.mult_point);
     return ozk_logup_check_claims(&c, &we, &me);
 }
 
@@ -182,8 +162,8 @@ static void check_honest(stmt *s)
     assert_true(ozk_logup_verify(&vc, &tv, s->m, s->k, &alpha, shift_of(s), p));
     assert_memory_equal(&pc, &vc, sizeof pc);
     assert_memory_equal(&t, &tv, sizeof t); /* the transcripts end in the same state */
-    mle_ref(&we, s->w, s->m, vc.w_point);
-    mle_ref(&me, s->mult, s->k, vc.mult_point);
+    mle_brute(&we, s->w, s->m, vc.w_point);
+    mle_brute(&me, s->mult, s->k, vc.mult_point);
     assert_true(ozk_logup_check_claims(&vc, &we, &me));
     /* encode / decode round trip */
     size_t len = ozk_logup_proof_size(s->m, s->k);
@@ -549,8 +529,8 @@ static void test_wrong_claims(void **state)
         assert_int_equal(prove(p, NULL, &s, NULL), 0);
         caller_transcript(&t, &alpha, &s);
         assert_true(ozk_logup_verify(&c, &t, m, 3, &alpha, NULL, p));
-        mle_ref(&we, s.w, m, c.w_point);
-        mle_ref(&me, s.mult, 3, c.mult_point);
+        mle_brute(&we, s.w, m, c.w_point);
+        mle_brute(&me, s.mult, 3, c.mult_point);
         assert_true(ozk_logup_check_claims(&c, &we, &me));
         ozk_fr_add(&tw, &we, &one);
         assert_false(ozk_logup_check_claims(&c, &tw, &me));
@@ -564,10 +544,10 @@ static void test_wrong_claims(void **state)
         memcpy(m2, s.mult, 8 * sizeof *m2);
         size_t b = test_rand_below((size_t)1 << m);
         ozk_fr_add(&w2[b], &w2[b], &one);
-        mle_ref(&tw, w2, m, c.w_point);
+        mle_brute(&tw, w2, m, c.w_point);
         assert_false(ozk_logup_check_claims(&c, &tw, &me));
         ozk_fr_add(&m2[b % 8], &m2[b % 8], &one);
-        mle_ref(&tw, m2, 3, c.mult_point);
+        mle_brute(&tw, m2, 3, c.mult_point);
         assert_false(ozk_logup_check_claims(&c, &we, &tw));
         free(w2);
         free(m2);
@@ -643,7 +623,7 @@ static void test_table_eval(void **state)
         ozk_fr tab[64], z[6], want, got;
         for (size_t j = 0; j < ((size_t)1 << k); j++) ozk_fr_from_u64(&tab[j], j);
         for (uint32_t i = 0; i < k; i++) rand_fr(&z[i]);
-        mle_ref(&want, tab, k, z);
+        mle_brute(&want, tab, k, z);
         ozk_logup_table_eval(&got, z, k);
         assert_true(ozk_fr_eq(&want, &got));
     }

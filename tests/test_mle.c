@@ -11,35 +11,6 @@
 
 #define MAXV 9
 
-/* eq(z, b) straight from the definition */
-static void eq_ref(ozk_fr *out, const ozk_fr *z, size_t b, uint32_t n)
-{
-    ozk_fr acc, one, om;
-    ozk_fr_set_one(&one);
-    acc = one;
-    for (uint32_t i = 0; i < n; i++) {
-        if (b >> i & 1) {
-            ozk_fr_mul(&acc, &acc, &z[i]);
-        } else {
-            ozk_fr_sub(&om, &one, &z[i]);
-            ozk_fr_mul(&acc, &acc, &om);
-        }
-    }
-    *out = acc;
-}
-
-static void mle_ref(ozk_fr *out, const ozk_fr *f, uint32_t n, const ozk_fr *z)
-{
-    ozk_fr acc, w;
-    ozk_fr_set_zero(&acc);
-    for (size_t b = 0; b < ((size_t)1 << n); b++) {
-        eq_ref(&w, z, b, n);
-        ozk_fr_mul(&w, &w, &f[b]);
-        ozk_fr_add(&acc, &acc, &w);
-    }
-    *out = acc;
-}
-
 static ozk_fr *rand_table(uint32_t n)
 {
     ozk_fr *f = malloc(((size_t)1 << n) * sizeof *f);
@@ -59,7 +30,7 @@ static void test_eq_table(void **state)
         ozk_mle_eq_table(tab, z, n);
         ozk_fr_set_zero(&sum);
         for (size_t b = 0; b < N; b++) {
-            eq_ref(&want, z, b, n);
+            eq_brute(&want, z, n, b);
             assert_true(ozk_fr_eq(&tab[b], &want));
             ozk_fr_add(&sum, &sum, &tab[b]);
         }
@@ -100,7 +71,7 @@ static void test_eq_eval(void **state)
         size_t b = (size_t)test_rand_below((uint64_t)1 << n);
         for (uint32_t i = 0; i < n; i++) ozk_fr_from_u64(&y[i], b >> i & 1);
         ozk_mle_eq_eval(&got, x, y, n);
-        eq_ref(&want, x, b, n);
+        eq_brute(&want, x, n, b);
         assert_true(ozk_fr_eq(&got, &want));
     }
 }
@@ -112,7 +83,7 @@ static void test_mle_eval(void **state)
         ozk_fr *f = rand_table(n), z[MAXV], got, want;
         for (uint32_t i = 0; i < n; i++) rand_fr(&z[i]);
         ozk_mle_eval(&got, f, n, z);
-        mle_ref(&want, f, n, z);
+        mle_brute(&want, f, n, z);
         assert_true(ozk_fr_eq(&got, &want));
         /* it interpolates f on the hypercube, variable i = bit i */
         size_t b = (size_t)test_rand_below((uint64_t)1 << n);
@@ -137,7 +108,7 @@ static void test_fold(void **state)
         /* fixing variable 0 to z_0, then evaluating at the rest, is evaluating at z */
         ozk_mle_fold(g, n, &z[0]);
         ozk_mle_eval(&got, g, n - 1, z + 1);
-        mle_ref(&want, f, n, z);
+        mle_brute(&want, f, n, z);
         assert_true(ozk_fr_eq(&got, &want));
         /* the upper half is left alone */
         assert_memory_equal(g + N / 2, f + N / 2, N / 2 * sizeof *g);

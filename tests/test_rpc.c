@@ -45,46 +45,6 @@ static void sleep_ms(long ms)
     nanosleep(&ts, NULL);
 }
 
-static void send_all(int fd, const char *p, size_t n)
-{
-    while (n) {
-        ssize_t k = send(fd, p, n, MSG_NOSIGNAL);
-        if (k <= 0) return; /* the client went away: that is some tests' point */
-        p += k, n -= (size_t)k;
-    }
-}
-
-/* reads one HTTP request; returns its body (malloc'd) or NULL */
-static char *read_request(int fd)
-{
-    size_t cap = 1 << 16, n = 0;
-    char *buf = malloc(cap + 1);
-    if (!buf) return NULL;
-    char *end = NULL;
-    long clen = -1;
-    for (;;) {
-        struct pollfd p = { fd, POLLIN, 0 };
-        if (poll(&p, 1, 3000) <= 0) break;
-        ssize_t k = recv(fd, buf + n, cap - n, 0);
-        if (k <= 0) break;
-        n += (size_t)k;
-        buf[n] = '\0';
-        if (!end && (end = strstr(buf, "\r\n\r\n"))) {
-            const char *cl = strstr(buf, "Content-Length:");
-            if (!cl) cl = strstr(buf, "content-length:");
-            clen = cl ? strtol(cl + 15, NULL, 10) : 0;
-        }
-        if (end && (long)(n - (size_t)(end + 4 - buf)) >= clen) {
-            memmove(buf, end + 4, (size_t)clen);
-            buf[clen] = '\0';
-            return buf;
-        }
-        if (n == cap) break;
-    }
-    free(buf);
-    return NULL;
-}
-
 static void *serve(void *arg)
 {
     struct server *s = arg;
@@ -96,7 +56,7 @@ static void *serve(void *arg)
         if (c < 0) continue;
         atomic_fetch_add(&s->conns, 1);
         const struct reply *r = &s->script[i++];
-        char *req = read_request(c);
+        char *req = test_http_read_body(c, 1 << 16);
         long ids[10] = { 0 };
         int nid = 0;
         for (const char *q = req; q && nid < 10 && (q = strstr(q, "\"id\":")); q += 5)
@@ -119,16 +79,8 @@ static void *serve(void *arg)
                 }
             }
         }
-        char head[256];
-        int hn = snprintf(head, sizeof head,
-                          "HTTP/1.1 %d Scripted\r\nContent-Type: application/json\r\n"
-                          "Content-Length: %zu\r\nConnection: close\r\n\r\n",
-                          r->status, bn);
-        send_all(c, head, (size_t)hn);
-        send_all(c, body, bn);
+        test_http_reply(c, r->status, body, bn);
         free(body);
-        shutdown(c, SHUT_WR);
-        close(c);
     }
     return NULL;
 }

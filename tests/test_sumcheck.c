@@ -38,26 +38,6 @@ typedef struct {
 
 /* ---- the slow reference ---------------------------------------------------------------- */
 
-static void mle_ref(ozk_fr *out, const ozk_fr *f, uint32_t n, const ozk_fr *z)
-{
-    ozk_fr acc, w, one, om;
-    ozk_fr_set_zero(&acc);
-    ozk_fr_set_one(&one);
-    for (size_t b = 0; b < ((size_t)1 << n); b++) {
-        w = f[b];
-        for (uint32_t i = 0; i < n; i++) {
-            if (b >> i & 1) {
-                ozk_fr_mul(&w, &w, &z[i]);
-            } else {
-                ozk_fr_sub(&om, &one, &z[i]);
-                ozk_fr_mul(&w, &w, &om);
-            }
-        }
-        ozk_fr_add(&acc, &acc, &w);
-    }
-    *out = acc;
-}
-
 static void g_ref(ozk_fr *out, const combiner *cb, const ozk_fr *vals)
 {
     ozk_fr acc, p;
@@ -148,7 +128,7 @@ static void ref_prove(ozk_sumcheck_proof *proof, ozk_transcript *t, ozk_fr *cons
                 ozk_fr_from_u64(&z[i], x);
                 for (uint32_t k = i + 1; k < n; k++)
                     ozk_fr_from_u64(&z[k], rest >> (k - i - 1) & 1);
-                for (size_t j = 0; j < cb->ntables; j++) mle_ref(&vals[j], tables[j], n, z);
+                for (size_t j = 0; j < cb->ntables; j++) mle_brute(&vals[j], tables[j], n, z);
                 g_ref(&v, cb, vals);
                 ozk_fr_add(&e[x], &e[x], &v);
             }
@@ -289,7 +269,7 @@ static int verify(const instance *in, const ozk_fr *claim, const ozk_sumcheck_pr
     if (rounds_ok) *rounds_ok = ok;
     if (!ok) return 0;
     for (size_t j = 0; j < in->cb.ntables; j++)
-        mle_ref(&oracle[j], in->tables[j], in->n, fin.point);
+        mle_brute(&oracle[j], in->tables[j], in->n, fin.point);
     if (in->cb.eq0) ozk_mle_eq_eval(&oracle[0], in->z, fin.point, in->n);
     return ozk_sumcheck_verify_final(&fin, in->cb.terms, in->cb.nterms, oracle, in->cb.ntables);
 }
@@ -318,7 +298,7 @@ static void check_against_reference(const combiner *cb, uint32_t n, uint32_t d)
     assert_memory_equal(t1.s, t2.s, 32);
     /* finals are the tables' MLEs at the point */
     for (size_t j = 0; j < cb->ntables; j++) {
-        mle_ref(&want, in.tables[j], n, point);
+        mle_brute(&want, in.tables[j], n, point);
         assert_true(ozk_fr_eq(&finals[j], &want));
     }
     /* the verifier accepts, leaves the same point and transcript, and the final check holds */
@@ -616,7 +596,8 @@ static void test_wrong_oracle(void **state)
         /* the expected value is what it checks: another point's values fail too */
         fin.point[0] = one;
         ozk_fr other[MAXT];
-        for (size_t j = 0; j < cbs[c].ntables; j++) mle_ref(&other[j], in.tables[j], 5, fin.point);
+        for (size_t j = 0; j < cbs[c].ntables; j++)
+            mle_brute(&other[j], in.tables[j], 5, fin.point);
         assert_false(ozk_sumcheck_verify_final(&fin, cbs[c].terms, 1, other, cbs[c].ntables));
         free_instance(&in);
     }

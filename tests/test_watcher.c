@@ -261,27 +261,10 @@ static void *fake_serve(void *arg)
         if (poll(&p, 1, 20) <= 0) continue;
         int c = accept(f->fd, NULL, NULL);
         if (c < 0) continue;
-        /* one request per connection: headers, then Content-Length bytes */
-        char *buf = malloc(1 << 20);
-        size_t n = 0;
-        long clen = -1;
-        char *end = NULL;
-        while (buf && n < (1 << 20) - 1) {
-            struct pollfd pc = { c, POLLIN, 0 };
-            if (poll(&pc, 1, 3000) <= 0) break;
-            ssize_t k = recv(c, buf + n, (1 << 20) - 1 - n, 0);
-            if (k <= 0) break;
-            n += (size_t)k;
-            buf[n] = '\0';
-            if (!end && (end = strstr(buf, "\r\n\r\n"))) {
-                const char *cl = strstr(buf, "Content-Length:");
-                if (!cl) cl = strstr(buf, "content-length:");
-                clen = cl ? strtol(cl + 15, NULL, 10) : 0;
-            }
-            if (end && (long)(n - (size_t)(end + 4 - buf)) >= clen) break;
-        }
-        json_t *req = end ? json_loads(end + 4, 0, NULL) : NULL;
-        free(buf);
+        /* one request per connection */
+        char *body_in = test_http_read_body(c, (1 << 20) - 1);
+        json_t *req = body_in ? json_loads(body_in, 0, NULL) : NULL;
+        free(body_in);
         json_t *rep;
         if (json_is_array(req)) {
             rep = json_array();
@@ -293,16 +276,8 @@ static void *fake_serve(void *arg)
         char *body = json_dumps(rep, JSON_COMPACT);
         json_decref(rep);
         json_decref(req);
-        char head[160];
-        int hn = snprintf(head, sizeof head,
-                          "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
-                          "Content-Length: %zu\r\nConnection: close\r\n\r\n",
-                          strlen(body));
-        send(c, head, (size_t)hn, MSG_NOSIGNAL);
-        send(c, body, strlen(body), MSG_NOSIGNAL);
+        test_http_reply(c, 200, body, strlen(body));
         free(body);
-        shutdown(c, SHUT_WR);
-        close(c);
     }
     return NULL;
 }

@@ -1,5 +1,7 @@
 /* tests/testutil.c: seeded randomness and the test runner wrapper (see testutil.h). */
 #include <stdio.h>
+#include <poll.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <stdlib.h>
 #include <string.h>
@@ -162,4 +164,56 @@ char *test_sh_ok(const char *cmd)
            (out[n - 1] == ' ' || out[n - 1] == '\n' || out[n - 1] == '\r' || out[n - 1] == '\t'))
         out[--n] = '\0';
     return out;
+}
+
+char *test_http_read_body(int fd, size_t cap)
+{
+    size_t n = 0;
+    char *buf = malloc(cap + 1);
+    if (!buf) return NULL;
+    char *end = NULL;
+    long clen = -1;
+    for (;;) {
+        struct pollfd p = { fd, POLLIN, 0 };
+        if (poll(&p, 1, 3000) <= 0) break;
+        ssize_t k = recv(fd, buf + n, cap - n, 0);
+        if (k <= 0) break;
+        n += (size_t)k;
+        buf[n] = '\0';
+        if (!end && (end = strstr(buf, "\r\n\r\n"))) {
+            const char *cl = strstr(buf, "Content-Length:");
+            if (!cl) cl = strstr(buf, "content-length:");
+            clen = cl ? strtol(cl + 15, NULL, 10) : 0;
+        }
+        if (end && (long)(n - (size_t)(end + 4 - buf)) >= clen) {
+            memmove(buf, end + 4, (size_t)clen);
+            buf[clen] = '\0';
+            return buf;
+        }
+        if (n == cap) break;
+    }
+    free(buf);
+    return NULL;
+}
+
+static void send_all(int fd, const char *p, size_t n)
+{
+    while (n) {
+        ssize_t k = send(fd, p, n, MSG_NOSIGNAL);
+        if (k <= 0) return; /* the client went away */
+        p += k, n -= (size_t)k;
+    }
+}
+
+void test_http_reply(int fd, int status, const char *body, size_t len)
+{
+    char head[256];
+    int hn = snprintf(head, sizeof head,
+                      "HTTP/1.1 %d Scripted\r\nContent-Type: application/json\r\n"
+                      "Content-Length: %zu\r\nConnection: close\r\n\r\n",
+                      status, len);
+    send_all(fd, head, (size_t)hn);
+    send_all(fd, body, len);
+    shutdown(fd, SHUT_WR);
+    close(fd);
 }

@@ -47,6 +47,15 @@ uint8_t *test_read_file(const char *path, size_t *len);
 /* Writes len bytes to path (created or truncated); fails the test when it cannot. */
 void test_write_file(const char *path, const void *data, size_t len);
 
+/* Loopback HTTP servers written for the tests (fault injection, fake chains). */
+/* Reads one HTTP request from fd (headers, then Content-Length bytes, 3 s per read at most) and
+ * returns its body, malloc'd and NUL-terminated, or NULL when the request is cut short, does not
+ * fit in cap bytes, or allocation fails. */
+char *test_http_read_body(int fd, size_t cap);
+/* Sends "HTTP/1.1 status" with a JSON body of len bytes on fd, then closes it. A client that went
+ * away is not an error (some tests are about that). */
+void test_http_reply(int fd, int status, const char *body, size_t len);
+
 /* Runs the cmocka group `name` with optional group setup and teardown (NULL for none); prints
  * the seed on failure. Returns the number of failures, fit to return from main(). */
 int test_run(const char *name, const struct CMUnitTest *tests, size_t count,
