@@ -19,6 +19,10 @@ int cmd_setup(int argc, char **argv);
 int cmd_model(int argc, char **argv);
 int cmd_infer(int argc, char **argv);
 int cmd_chain(int argc, char **argv);
+int cmd_prove(int argc, char **argv);
+int cmd_verify(int argc, char **argv);
+/* `ozk model commit` (cli/cmd_proof.c, dispatched by cmd_model); argv[0] is "commit". */
+int cmd_model_commit(int argc, char **argv);
 
 /* File helpers of the model commands (cli/cmd_model.c). Each prints its own error on stderr,
  * prefixed with prog, and returns -1 (or NULL) on failure. */
@@ -33,5 +37,18 @@ struct ozk_model *cli_load_model(const char *prog, const char *path, size_t *fil
 struct json_t *cli_load_json(const char *prog, const char *path);
 /* Prints 0x and the 64 hex digits of a hash. */
 void cli_print_hash(FILE *out, const uint8_t h[32]);
+
+/* The statement's public values in JSON (cli/cmd_infer.c). Each prints its own one-line error
+ * on stderr, prefixed with prog and the file's path, and returns -1 on failure. */
+/* "0x" and the 2n hex digits of b[0..n) in a new string (free() it); NULL when out of memory. */
+char *cli_hex0x(const uint8_t *b, size_t n);
+/* root[key] must be a string of exactly n bytes in hex ("0x" optional): decodes it into out. */
+int cli_read_hex_field(const char *prog, const char *path, const struct json_t *root,
+                       const char *key, uint8_t *out, size_t n);
+/* The model input of an INPUT.json object root: either {"input": [x, ...]}, n numbers each
+ * quantized with ozk_quantize_value(x, scale), or {"input_q": "0x<hex>"}, the canonical bytes
+ * themselves. Writes the n canonical input bytes (int8, two's complement) to x. */
+int cli_read_input(const char *prog, const char *path, const struct json_t *root, uint32_t n,
+                   double scale, uint8_t *x);
 
 #endif

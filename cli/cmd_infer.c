@@ -3,7 +3,8 @@
  *
  *   ozk infer --model MODEL.ozkm --input INPUT.json [-o OUTPUT.json] [--accuracy TEST.json]
  *
- * INPUT.json is {"input": [floats]} (flattened in the ONNX input's row-major order). The result,
+ * INPUT.json is {"input": [floats]} (flattened in the ONNX input's row-major order) or
+ * {"input_q": "0x<canonical input bytes>"} (cli_read_input, shared with `ozk prove`). The result,
  * printed on stdout as one line of JSON and written to OUTPUT.json (atomically) when asked:
  *   {"output": [ints], "scale": s, "values": [output * s], "argmax": i, "model": "0x<hash>",
  *    "input_q": "0x<canonical input bytes>", "output_q": "0x<canonical output bytes>"}
@@ -11,6 +12,7 @@
  *   {"accuracy": correct / total, "correct": n, "total": n, "model": "0x<hash>"}
  * (--input may then be left out).
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,7 +33,8 @@ static void infer_usage(FILE *out)
             "(bit-exact, the computation a proof later attests).\n"
             "\n"
             "  --model FILE      the .ozkm model\n"
-            "  --input FILE      JSON {\"input\": [x, ...]}, the flattened float input\n"
+            "  --input FILE      JSON {\"input\": [x, ...]}, the flattened float input, or\n"
+            "                    {\"input_q\": \"0x...\"}, the canonical int8 input bytes\n"
             "  -o, --output FILE also write the result there (replaced atomically)\n"
             "  --accuracy FILE   JSON {\"inputs\": [[x, ...], ...], \"labels\": [k, ...]}: print\n"
             "                    the top-1 accuracy over these inputs\n"
@@ -41,7 +44,7 @@ static void infer_usage(FILE *out)
             "--accuracy, one line with accuracy, correct, total and model.\n");
 }
 
-static char *hex0x(const uint8_t *b, size_t n)
+char *cli_hex0x(const uint8_t *b, size_t n)
 {
     char *s = malloc(2 * n + 3);
     if (!s) return NULL;
@@ -73,29 +76,87 @@ static int read_vector(const char *prog, const char *what, json_t *arr, double *
     return 0;
 }
 
-/* One inference: x float -> q -> y; the result object (NULL with a message on failure). */
-static json_t *infer_one(const char *prog, const ozk_model *m, const double *x, void *work)
+int cli_read_hex_field(const char *prog, const char *path, const json_t *root, const char *key,
+                       uint8_t *out, size_t n)
 {
-    char err[256];
-    int8_t *q = malloc(m->n_in);
+    json_t *v = json_object_get(root, key);
+    if (!v) {
+        fprintf(stderr, "%s: %s: \"%s\" is missing; expected \"%s\": \"0x<hex>\"\n", prog, path,
+                key, key);
+        return -1;
+    }
+    const char *s = json_string_value(v);
+    if (!s) {
+        fprintf(stderr, "%s: %s: \"%s\" must be a string \"0x<hex>\"\n", prog, path, key);
+        return -1;
+    }
+    const char *digits = s[0] == '0' && (s[1] == 'x' || s[1] == 'X') ? s + 2 : s;
+    size_t nd = strlen(digits);
+    if (nd % 2 || strspn(digits, "0123456789abcdefABCDEF") != nd) {
+        fprintf(stderr, "%s: %s: \"%s\" is not an even number of hex digits\n", prog, path, key);
+        return -1;
+    }
+    if (nd / 2 != n) {
+        fprintf(stderr, "%s: %s: wrong length: \"%s\" holds %zu bytes; %zu expected\n", prog, path,
+                key, nd / 2, n);
+        return -1;
+    }
+    if (ozk_hex_decode(out, n, digits) != (long)n) {
+        fprintf(stderr, "%s: %s: \"%s\" is not well-formed hex\n", prog, path, key);
+        return -1;
+    }
+    return 0;
+}
+
+int cli_read_input(const char *prog, const char *path, const json_t *root, uint32_t n, double scale,
+                   uint8_t *x)
+{
+    json_t *fl = json_object_get(root, "input");
+    if (json_object_get(root, "input_q")) {
+        if (fl) {
+            fprintf(stderr,
+                    "%s: %s: give one of \"input\" (floats) and \"input_q\" (hex), not both\n",
+                    prog, path);
+            return -1;
+        }
+        return cli_read_hex_field(prog, path, root, "input_q", x, n);
+    }
+    double *v = malloc((n ? n : 1) * sizeof *v);
+    if (!v) {
+        fprintf(stderr, "%s: out of memory\n", prog);
+        return -1;
+    }
+    char what[512];
+    snprintf(what, sizeof what, "%s: \"input\"", path);
+    int rc = read_vector(prog, what, fl, v, n);
+    for (uint32_t i = 0; rc == 0 && i < n; i++) {
+        if (!isfinite(v[i])) {
+            fprintf(stderr, "%s: %s[%u] is not a finite number\n", prog, what, i);
+            rc = -1;
+        }
+        x[i] = (uint8_t)ozk_quantize_value(v[i], scale); /* the canonical byte of an int8 */
+    }
+    free(v);
+    return rc;
+}
+
+/* One inference: q -> y; the result object (NULL with a message on failure). */
+static json_t *infer_one(const char *prog, const ozk_model *m, const int8_t *q, void *work)
+{
     int32_t *y = malloc(m->n_out * sizeof *y);
     uint8_t *xb = malloc(ozk_model_input_bytes(m)), *yb = malloc(ozk_model_output_bytes(m));
     json_t *res = NULL;
     char *xh = NULL, *yh = NULL, *mh = NULL;
-    if (!q || !y || !xb || !yb) {
+    if (!y || !xb || !yb) {
         fprintf(stderr, "%s: out of memory\n", prog);
-        goto done;
-    }
-    if (ozk_model_quantize_input(m, q, x, m->n_in, err, sizeof err) < 0) {
-        fprintf(stderr, "%s: %s\n", prog, err);
         goto done;
     }
     ozk_model_infer(m, y, q, work);
     ozk_model_encode_input(m, xb, q);
     ozk_model_encode_output(m, yb, y);
-    xh = hex0x(xb, ozk_model_input_bytes(m));
-    yh = hex0x(yb, ozk_model_output_bytes(m));
-    mh = hex0x(m->hash, 32);
+    xh = cli_hex0x(xb, ozk_model_input_bytes(m));
+    yh = cli_hex0x(yb, ozk_model_output_bytes(m));
+    mh = cli_hex0x(m->hash, 32);
     json_t *out = json_array(), *vals = json_array();
     res = json_object();
     if (!xh || !yh || !mh || !out || !vals || !res) {
@@ -115,7 +176,7 @@ static json_t *infer_one(const char *prog, const ozk_model *m, const double *x, 
     json_object_set_new(res, "input_q", json_string(xh));
     json_object_set_new(res, "output_q", json_string(yh));
 done:
-    free(q), free(y), free(xb), free(yb), free(xh), free(yh), free(mh);
+    free(y), free(xb), free(yb), free(xh), free(yh), free(mh);
     return res;
 }
 
@@ -160,7 +221,7 @@ static int run_accuracy(const char *prog, const char *path, const ozk_model *m, 
         ozk_model_infer(m, y, q, work);
         correct += ozk_model_argmax(m, y) == (uint32_t)lv;
     }
-    char *mh = hex0x(m->hash, 32);
+    char *mh = cli_hex0x(m->hash, 32);
     json_t *res = json_object();
     if (!mh || !res) {
         free(mh);
@@ -217,19 +278,22 @@ int cmd_infer(int argc, char **argv)
     if (!m) return CLI_FAIL;
     int rc = CLI_FAIL;
     void *work = malloc(ozk_model_work_size(m));
-    double *x = malloc(m->n_in * sizeof *x);
+    uint8_t *x = malloc(ozk_model_input_bytes(m));
+    int8_t *q = malloc(m->n_in);
     json_t *root = NULL, *res = NULL;
     char *line = NULL;
-    if (!work || !x) {
+    if (!work || !x || !q) {
         fprintf(stderr, "%s: out of memory\n", prog);
         goto done;
     }
     if (input_path) {
         if (!(root = cli_load_json(prog, input_path))) goto done;
-        char what[512];
-        snprintf(what, sizeof what, "%s: \"input\"", input_path);
-        if (read_vector(prog, what, json_object_get(root, "input"), x, m->n_in) < 0) goto done;
-        if (!(res = infer_one(prog, m, x, work))) goto done;
+        if (cli_read_input(prog, input_path, root, m->n_in, m->in_scale, x) < 0) goto done;
+        if (ozk_model_decode_input(m, q, x, ozk_model_input_bytes(m)) < 0) {
+            fprintf(stderr, "%s: %s: not the model's input\n", prog, input_path);
+            goto done;
+        }
+        if (!(res = infer_one(prog, m, q, work))) goto done;
         line = json_dumps(res, JSON_COMPACT | JSON_PRESERVE_ORDER);
         if (!line) {
             fprintf(stderr, "%s: out of memory\n", prog);
@@ -252,6 +316,7 @@ done:
     json_decref(root);
     free(work);
     free(x);
+    free(q);
     ozk_model_free(m);
     return rc;
 }

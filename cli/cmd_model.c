@@ -1,9 +1,11 @@
 /*
  * cli/cmd_model.c: `ozk model import` and `ozk model info`, and the file helpers the model
- * commands share (cli.h): whole-file reads, atomic writes, loading a .ozkm.
+ * commands share (cli.h): whole-file reads, atomic writes, loading a .ozkm. `ozk model commit`
+ * lives with the other proof commands in cli/cmd_proof.c.
  *
  *   ozk model import MODEL.onnx --calibration CALIB.json|CALIB.npy -o MODEL.ozkm
  *   ozk model info MODEL.ozkm
+ *   ozk model commit MODEL.ozkm --srs SRS -o MODEL.vk [--threads N]
  *
  * model/ does the work on bytes in memory; this file reads and writes the files and prints.
  */
@@ -500,6 +502,7 @@ static void model_usage(FILE *out)
 {
     fprintf(out, "usage: ozk model import MODEL.onnx --calibration CALIB.json -o MODEL.ozkm\n"
                  "       ozk model info MODEL.ozkm\n"
+                 "       ozk model commit MODEL.ozkm --srs SRS -o MODEL.vk [--threads N]\n"
                  "\n"
                  "`ozk model SUBCOMMAND --help` describes each.\n");
 }
@@ -516,6 +519,7 @@ int cmd_model(int argc, char **argv)
     }
     if (!strcmp(argv[1], "import")) return model_import(argc - 1, argv + 1);
     if (!strcmp(argv[1], "info")) return model_info(argc - 1, argv + 1);
+    if (!strcmp(argv[1], "commit")) return cmd_model_commit(argc - 1, argv + 1);
     fprintf(stderr, "ozk model: unknown subcommand '%s'\n", argv[1]);
     model_usage(stderr);
     return CLI_USAGE;

@@ -84,8 +84,8 @@ static int dense_prove(ozk__prover *c, uint32_t j, const ozk_fr *pt, const ozk_f
     ozk_fr full[2 * OZK_SUMCHECK_MAX_VARS];
     memcpy(full, r, l->lv_in * sizeof *full);
     memcpy(full + l->lv_in, pt, l->lv_out * sizeof *full);
-    if ((rc = ozk__claims_add(c->cl, 1, l->lv_in + l->lv_out, l->w_off, full, &fin[0])) ||
-        (rc = ozk__claims_add(c->cl, 1, l->lv_out, l->b_off, pt, &bz)) ||
+    if ((rc = ozk__claims_add(c->cl, l->w_poly, l->lv_in + l->lv_out, l->w_off, full, &fin[0])) ||
+        (rc = ozk__claims_add(c->cl, l->b_poly, l->lv_out, l->b_off, pt, &bz)) ||
         (rc = input_claim(c, l->in0, r, &fin[1])))
         goto out;
     rc = 0;

@@ -230,7 +230,8 @@ int ozk__prove_hooked(uint8_t **proof, size_t *proof_len, uint8_t *y_out, const 
     ozk__claims cl;
     ozk__claims_init(&cl, p->nvars);
     size_t nbig = (size_t)1 << p->nvars, nA = (size_t)1 << p->nvars_a;
-    ozk_fr *pa = NULL, *pw = NULL, *wf = NULL, *wnum = NULL, *xt = NULL, *yt = NULL;
+    ozk_fr *pa = NULL, *pw[OZK__MAX_WPOLYS] = { NULL, NULL, NULL }, *wf = NULL, *wnum = NULL,
+           *xt = NULL, *yt = NULL;
     uint8_t *buf = NULL, *ybytes = NULL;
     ozk_batch_proof *bp = NULL;
     ozk_pcs_proof *pcs = NULL;
@@ -273,7 +274,11 @@ int ozk__prove_hooked(uint8_t **proof, size_t *proof_len, uint8_t *y_out, const 
 
     size_t ylen = ozk_vk_output_bytes(vk), plen = ozk__proof_size(p);
     pa = calloc(nbig, sizeof *pa);
-    pw = calloc(nbig, sizeof *pw);
+    for (uint32_t i = 0; i < p->nwpolys; i++)
+        if (!(pw[i] = malloc(nbig * sizeof *pw[i]))) {
+            rc = OZK_ENOMEM;
+            goto out;
+        }
     wf = malloc(((size_t)1 << p->m) * sizeof *wf);
     xt = malloc(((size_t)1 << p->lv_x) * sizeof *xt);
     yt = malloc(((size_t)1 << p->lv_y) * sizeof *yt);
@@ -281,7 +286,7 @@ int ozk__prove_hooked(uint8_t **proof, size_t *proof_len, uint8_t *y_out, const 
     buf = malloc(plen);
     bp = malloc(sizeof *bp);
     pcs = malloc(sizeof *pcs);
-    if (!pa || !pw || !wf || !xt || !yt || !ybytes || !buf || !bp || !pcs) {
+    if (!pa || !wf || !xt || !yt || !ybytes || !buf || !bp || !pcs) {
         rc = OZK_ENOMEM;
         goto out;
     }
@@ -310,9 +315,9 @@ int ozk__prove_hooked(uint8_t **proof, size_t *proof_len, uint8_t *y_out, const 
     ozk_transcript t;
     ozk_transcript_init(&t, OZK__TRANSCRIPT_DOMAIN);
     ozk__absorb_statement(&t, vk, xb, xlen, ybytes, ylen);
-    ozk_g1 comm[2];
+    ozk_g1 comm[1 + OZK__MAX_WPOLYS];
     if ((rc = ozk_pcs_commit(&comm[0], srs, pa, nA, threads))) goto out;
-    comm[1] = vk->cw;
+    memcpy(comm + 1, vk->cw, p->nwpolys * sizeof *comm);
     ozk_transcript_absorb_g1(&t, &comm[0]);
     uint8_t *o = buf;
     ozk_g1_to_bytes(o, &comm[0]);
@@ -347,16 +352,17 @@ int ozk__prove_hooked(uint8_t **proof, size_t *proof_len, uint8_t *y_out, const 
         goto out;
     }
     ozk__claims_view(bc, &cl);
-    const ozk_fr *polys[2] = { pa, pw };
+    const ozk_fr *polys[1 + OZK__MAX_WPOLYS] = { pa, pw[0], pw[1], pw[2] };
+    uint32_t np = 1 + p->nwpolys;
     ozk_fr xstar[OZK_BATCH_MAX_VARS];
-    if ((rc = ozk_batch_prove(bp, xstar, &t, polys, 2, p->nvars, bc, cl.n))) goto out;
+    if ((rc = ozk_batch_prove(bp, xstar, &t, polys, np, p->nvars, bc, cl.n))) goto out;
     if (hooks && hooks->open_delta) {
         ozk_fr dlt;
         ozk_fr_from_i64(&dlt, hooks->open_delta);
         ozk_fr_add(&bp->values[0], &bp->values[0], &dlt);
     }
     ozk_batch_proof_encode(pc.o, bp);
-    pc.o += ozk_batch_proof_size(p->nvars, 2);
+    pc.o += ozk_batch_proof_size(p->nvars, np);
     st.batch = now() - t1;
     t1 = now();
     stage(opts, "open");
@@ -372,8 +378,8 @@ int ozk__prove_hooked(uint8_t **proof, size_t *proof_len, uint8_t *y_out, const 
     st.total = now() - t0;
     st.proof_bytes = plen;
     st.lookups = p->lookup_entries;
-    st.nvars_a = p->nvars_a;
-    st.nvars_w = p->nvars_w;
+    st.nvars = p->nvars;
+    st.nwpolys = p->nwpolys;
     st.table_bits = p->k;
     if (opts && opts->stats) *opts->stats = st;
     if (y_out) memcpy(y_out, ybytes, ylen);
@@ -386,7 +392,7 @@ out:
     witness_free(&w, p->nlayers);
     ozk__claims_free(&cl);
     free(pa);
-    free(pw);
+    for (uint32_t i = 0; i < OZK__MAX_WPOLYS; i++) free(pw[i]);
     free(wf);
     free(wnum);
     free(xt);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "ozk/error.h"
+#include "ozk/keccak.h"
 #include "ozk/pcs.h"
 #include "../verifier/proof_internal.h"
 
@@ -31,15 +32,21 @@ int ozk_vk_build(ozk_vk **out, const ozk_model *m, const ozk_srs *srs, unsigned 
         ozk_vk_free(vk);
         return OZK_ERANGE;
     }
-    size_t nw = (size_t)1 << vk->plan.nvars_w;
-    ozk_fr *pw = malloc(nw * sizeof *pw);
-    if (!pw) {
-        ozk_vk_free(vk);
-        return OZK_ENOMEM;
+    const ozk__plan *p = &vk->plan;
+    size_t n = (size_t)1 << p->nvars;
+    ozk_fr *pw[OZK__MAX_WPOLYS] = { NULL, NULL, NULL };
+    rc = OZK_ENOMEM;
+    for (uint32_t i = 0; i < p->nwpolys; i++)
+        if (!(pw[i] = malloc(n * sizeof *pw[i]))) goto out;
+    ozk__pw_fill(pw, p, m);
+    uint8_t cws[64 * OZK__MAX_WPOLYS];
+    for (uint32_t i = 0; i < p->nwpolys; i++) {
+        if ((rc = ozk_pcs_commit(&vk->cw[i], srs, pw[i], n, threads))) goto out;
+        ozk_g1_to_bytes(cws + 64 * i, &vk->cw[i]);
     }
-    ozk__pw_fill(pw, &vk->plan, m);
-    rc = ozk_pcs_commit(&vk->cw, srs, pw, nw, threads);
-    free(pw);
+    ozk_keccak256(vk->cw_hash, cws, 64 * (size_t)p->nwpolys);
+out:
+    for (uint32_t i = 0; i < OZK__MAX_WPOLYS; i++) free(pw[i]);
     if (rc) {
         ozk_vk_free(vk);
         return rc;

@@ -52,8 +52,8 @@ static int dense_verify(ozk__verifier *c, uint32_t j, const ozk_fr *pt, const oz
     memcpy(full, sf.point, l->lv_in * sizeof *full);
     memcpy(full + l->lv_in, pt, l->lv_out * sizeof *full);
     int rc;
-    if ((rc = ozk__claims_add(c->cl, 1, l->lv_in + l->lv_out, l->w_off, full, &fin[0])) ||
-        (rc = ozk__claims_add(c->cl, 1, l->lv_out, l->b_off, pt, &bz)))
+    if ((rc = ozk__claims_add(c->cl, l->w_poly, l->lv_in + l->lv_out, l->w_off, full, &fin[0])) ||
+        (rc = ozk__claims_add(c->cl, l->b_poly, l->lv_out, l->b_off, pt, &bz)))
         return rc;
     return input_claim(c, l->in0, l->lv_in, sf.point, &fin[1]);
 }

@@ -103,6 +103,28 @@ static uint32_t layout(uint64_t *off, const uint32_t *lv, size_t n)
     return lv_of(pos);
 }
 
+/* Packs n segments of 2^lv[i] entries into polynomials of 2^nv entries: in the layout order
+ * (sizes descending), each into the current polynomial if it fits, else into a new one.
+ * Powers of two in descending order keep every offset aligned, and this packing uses the fewest
+ * polynomials. Writes poly[i] (1-based) and off[i]; returns the number of polynomials. */
+static uint32_t bins(uint32_t *poly, uint64_t *off, const uint32_t *lv, size_t n, uint32_t nv)
+{
+    uint64_t pos = 0, cap = (uint64_t)1 << nv;
+    uint32_t b = 1;
+    for (uint32_t e = 64; e-- > 0;)
+        for (size_t i = 0; i < n; i++)
+            if (lv[i] == e) {
+                if (pos + ((uint64_t)1 << e) > cap) {
+                    b++;
+                    pos = 0;
+                }
+                poly[i] = b;
+                off[i] = pos;
+                pos += (uint64_t)1 << e;
+            }
+    return b;
+}
+
 void ozk__plan_free(ozk__plan *p)
 {
     if (!p) return;
@@ -217,7 +239,6 @@ int ozk__plan_derive(ozk__plan *p, char *err, size_t errlen)
     p->lv_x = lv_of(p->n_in);
     p->lv_y = lastl->lv_out;
 
-    /* P_W: W_j, b_j of every dense layer */
     size_t nseg = 0;
     for (uint32_t j = 0; j < p->nlayers; j++) nseg += p->layers[j].kind == OZK_LAYER_DENSE ? 2 : 0;
     size_t cap = (nseg > ncols + 1 ? nseg : ncols + 1) + nlk + 1;
@@ -230,26 +251,6 @@ int ozk__plan_derive(ozk__plan *p, char *err, size_t errlen)
         free(off);
         return OZK_ENOMEM;
     }
-    size_t s = 0;
-    for (uint32_t j = 0; j < p->nlayers; j++) {
-        const ozk__plan_layer *l = &p->layers[j];
-        if (l->kind != OZK_LAYER_DENSE) continue;
-        lv[s++] = l->lv_in + l->lv_out;
-        lv[s++] = l->lv_out;
-    }
-    if (s == 0) { /* no dense layer: P_W is two zeros */
-        lv[0] = 1;
-        s = 1;
-    }
-    p->nvars_w = layout(off, lv, s);
-    s = 0;
-    for (uint32_t j = 0; j < p->nlayers; j++) {
-        ozk__plan_layer *l = &p->layers[j];
-        if (l->kind != OZK_LAYER_DENSE) continue;
-        l->w_off = off[s++];
-        l->b_off = off[s++];
-    }
-
     /* P_A: the columns of each requantizing layer, then mult */
     uint32_t c = 0;
     for (uint32_t j = 0; j < p->nlayers; j++) {
@@ -319,9 +320,39 @@ int ozk__plan_derive(ozk__plan *p, char *err, size_t errlen)
     }
     p->m = n ? layout(off, lv, n) : 1;
     for (uint32_t i = 0; i < n; i++) p->lookups[i].off = off[i];
+
+    /* P_W: W_j, b_j of every dense layer, in up to OZK__MAX_WPOLYS polynomials of 2^nvars */
+    size_t s = 0;
+    uint32_t *poly = malloc((nseg + 1) * sizeof *poly);
+    if (!poly) {
+        free(lv);
+        free(off);
+        return OZK_ENOMEM;
+    }
+    for (uint32_t j = 0; j < p->nlayers; j++) {
+        const ozk__plan_layer *l = &p->layers[j];
+        if (l->kind != OZK_LAYER_DENSE) continue;
+        lv[s++] = l->lv_in + l->lv_out;
+        lv[s++] = l->lv_out;
+    }
+    p->nvars = p->nvars_a;
+    for (size_t i = 0; i < s; i++)
+        if (lv[i] > p->nvars) p->nvars = lv[i];
+    while (p->nvars <= OZK_SRS_MAX_LOG_SIZE && bins(poly, off, lv, s, p->nvars) > OZK__MAX_WPOLYS)
+        p->nvars++;
+    p->nwpolys = s ? bins(poly, off, lv, s, p->nvars) : 1;
+    s = 0;
+    for (uint32_t j = 0; j < p->nlayers; j++) {
+        ozk__plan_layer *l = &p->layers[j];
+        if (l->kind != OZK_LAYER_DENSE) continue;
+        l->w_poly = poly[s];
+        l->w_off = off[s++];
+        l->b_poly = poly[s];
+        l->b_off = off[s++];
+    }
+    free(poly);
     free(lv);
     free(off);
-    p->nvars = p->nvars_a > p->nvars_w ? p->nvars_a : p->nvars_w;
     if (p->nvars > OZK_SRS_MAX_LOG_SIZE || p->m > OZK_LOGUP_MAX_VARS)
         return fail(err, errlen, OZK_ENOTSUP, "plan: the model is too large (2^%u entries)",
                     p->nvars > p->m ? p->nvars : p->m);
@@ -455,23 +486,24 @@ size_t ozk__proof_size(const ozk__plan *p)
         if (l->kind == OZK_LAYER_ADD) n += 64;
     }
     n += ozk_logup_proof_size(p->m, p->k) + 32 * (size_t)p->ncols;
-    n += ozk_batch_proof_size(p->nvars, 2) + ozk_pcs_proof_size(p->nvars);
+    n += ozk_batch_proof_size(p->nvars, 1 + p->nwpolys) + ozk_pcs_proof_size(p->nvars);
     return n;
 }
 
-void ozk__pw_fill(ozk_fr *out, const ozk__plan *p, const ozk_model *m)
+void ozk__pw_fill(ozk_fr *const *pw, const ozk__plan *p, const ozk_model *m)
 {
-    memset(out, 0, ((size_t)1 << p->nvars_w) * sizeof *out);
+    for (uint32_t b = 0; b < p->nwpolys; b++)
+        memset(pw[b], 0, ((size_t)1 << p->nvars) * sizeof *pw[b]);
     for (uint32_t j = 0; j < p->nlayers; j++) {
         const ozk__plan_layer *l = &p->layers[j];
         if (l->kind != OZK_LAYER_DENSE) continue;
         const ozk_layer *ml = &m->layers[j];
         size_t stride = (size_t)1 << l->lv_in;
         for (uint32_t o = 0; o < l->n_out; o++) {
-            ozk_fr *row = out + l->w_off + o * stride;
+            ozk_fr *row = pw[l->w_poly - 1] + l->w_off + o * stride;
             const int8_t *w = ml->w + (size_t)o * l->n_in;
             for (uint32_t i = 0; i < l->n_in; i++) ozk_fr_from_i64(&row[i], w[i]);
-            ozk_fr_from_i64(&out[l->b_off + o], ml->b[o]);
+            ozk_fr_from_i64(&pw[l->b_poly - 1][l->b_off + o], ml->b[o]);
         }
     }
 }

@@ -19,6 +19,7 @@
 #define OZK__K_MIN             8 /* table bits (limb width) the planner may choose */
 #define OZK__K_MAX             16
 #define OZK__MAX_LIMBS         8 /* ceil(62 / 8) r limbs; u, d need at most ceil(48 / 8) */
+#define OZK__MAX_WPOLYS        3 /* P_W is split into at most this many polynomials */
 
 /* Roles of the witness columns of a requantizing layer, in column order within the layer. */
 enum { OZK__COL_Y = 0, OZK__COL_U = 1, OZK__COL_D = 2, OZK__COL_R = 3 };
@@ -38,8 +39,9 @@ typedef struct {
     uint32_t lv_in, lv_out; /* log2 of the padded sizes, >= 1 (lv_in: DENSE only) */
     uint32_t ycommit;       /* 1: the output y is a column of P_A (every layer but the last) */
     uint32_t r_limbs, r_top_bits;
-    uint64_t w_off, b_off; /* DENSE: offsets of W_j and b_j in P_W */
-    uint32_t col0, ncols;  /* requant: its columns cols[col0 .. col0 + ncols) */
+    uint32_t w_poly, b_poly; /* DENSE: which polynomial of P_W (1 .. nwpolys) holds W_j, b_j */
+    uint64_t w_off, b_off;   /* and their offsets in it */
+    uint32_t col0, ncols;    /* requant: its columns cols[col0 .. col0 + ncols) */
 } ozk__plan_layer;
 
 /* A column of P_A: 2^lv entries at offset off. */
@@ -72,15 +74,17 @@ typedef struct {
     uint32_t nlookups;
     ozk__plan_lookup *lookups;
     uint64_t mult_off;
-    uint64_t lookup_entries; /* entries of all lookup segments (pads of each tensor included) */
-    uint32_t nvars_a, nvars_w, m, nvars; /* P_A, P_W, lookup column, batching (max of A, W) */
+    uint64_t lookup_entries;    /* entries of all lookup segments (pads of each tensor included) */
+    uint32_t nwpolys;           /* polynomials of P_W: 1 .. OZK__MAX_WPOLYS */
+    uint32_t nvars_a, m, nvars; /* P_A, lookup column; nvars: every committed polynomial */
 } ozk__plan;
 
 struct ozk_vk {
     uint8_t model_hash[32], srs_id[32], hash[32];
     uint32_t insecure, srs_log;
     ozk_g2 g2[2];
-    ozk_g1 cw;
+    ozk_g1 cw[OZK__MAX_WPOLYS];
+    uint8_t cw_hash[32];
     ozk__plan plan;
 };
 
@@ -98,8 +102,9 @@ void ozk__plan_encode(uint8_t *out, const ozk__plan *p);
 /* Exact byte length of a proof for p. */
 size_t ozk__proof_size(const ozk__plan *p);
 
-/* P_W's evaluations (2^p->nvars_w entries, zero padded) from the model's weights. */
-void ozk__pw_fill(ozk_fr *out, const ozk__plan *p, const ozk_model *m);
+/* The polynomials of P_W (p->nwpolys of 2^p->nvars entries each, zero padded) from the
+ * model's weights. */
+void ozk__pw_fill(ozk_fr *const *out, const ozk__plan *p, const ozk_model *m);
 
 /* Claims collected during a proof, in the order both sides make them. */
 typedef struct {

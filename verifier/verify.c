@@ -82,12 +82,13 @@ int ozk_verify(const ozk_vk *vk, const uint8_t *x, size_t xlen, const uint8_t *y
     ozk_transcript t;
     ozk_transcript_init(&t, OZK__TRANSCRIPT_DOMAIN);
     ozk__absorb_statement(&t, vk, x, xlen, y, ylen);
-    ozk_g1 comm[2];
+    ozk_g1 comm[1 + OZK__MAX_WPOLYS];
+    uint32_t np = 1 + p->nwpolys;
     if (!ozk_g1_from_bytes(&comm[0], proof)) {
         rc = say(err, errlen, OZK_EINVAL, "malformed proof: C_A is not a point on the curve");
         goto out;
     }
-    comm[1] = vk->cw;
+    memcpy(comm + 1, vk->cw, p->nwpolys * sizeof *comm);
     ozk_transcript_absorb_g1(&t, &comm[0]);
     ozk__verifier vc = { p, &t, proof + OZK_G1_BYTES, &cl, xt, yt, err, errlen };
 
@@ -101,14 +102,14 @@ int ozk_verify(const ozk_vk *vk, const uint8_t *x, size_t xlen, const uint8_t *y
     rc = OZK_ENOMEM;
     if (!(bc = malloc(cl.n * sizeof *bc))) goto out;
     ozk__claims_view(bc, &cl);
-    size_t n = ozk_batch_proof_size(p->nvars, 2);
+    size_t n = ozk_batch_proof_size(p->nvars, np);
     rc = OZK_EINVAL;
-    if (!ozk_batch_proof_decode(bp, p->nvars, 2, vc.in, n)) goto out;
+    if (!ozk_batch_proof_decode(bp, p->nvars, np, vc.in, n)) goto out;
     vc.in += n;
     n = ozk_pcs_proof_size(p->nvars);
     if (!ozk_pcs_proof_decode(pcs, p->nvars, vc.in, n)) goto out;
     vc.in += n;
-    if (!ozk_batch_verify(fin, &t, 2, p->nvars, bc, cl.n, bp)) {
+    if (!ozk_batch_verify(fin, &t, np, p->nvars, bc, cl.n, bp)) {
         rc = say(err, errlen, 0, "claim batching fails");
         goto out;
     }

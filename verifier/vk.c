@@ -9,8 +9,9 @@
  *   76      4      insecure (1: a dev SRS)
  *   80      4      SRS log size
  *   84      256    [1]_2, [tau]_2 (EVM encoding)
- *   340     64     C_W (EVM encoding)
- *   404     ...    the plan's stored fields (ozk__plan_encode)
+ *   340     4      n, the number of P_W polynomials (1 .. 3; must match the plan)
+ *   344     192    C_W,0 .. C_W,2 (EVM encoding; the slots from n on are zero)
+ *   536     ...    the plan's stored fields (ozk__plan_encode)
  *   end-32  32     vk hash = keccak256 of every byte before it
  */
 #include <stdarg.h>
@@ -24,7 +25,7 @@
 #include "proof_internal.h"
 
 static const uint8_t MAGIC[8] = { 'O', 'Z', 'K', 'V', 'K', 0, 0, 1 };
-#define VK_HEAD 404
+#define VK_HEAD 536
 
 static int fail(char *err, size_t errlen, int code, const char *msg)
 {
@@ -68,7 +69,9 @@ int ozk_vk_encode(uint8_t **out, size_t *len, const ozk_vk *vk)
     put32(b + 80, vk->srs_log);
     ozk_g2_to_bytes(b + 84, &vk->g2[0]);
     ozk_g2_to_bytes(b + 212, &vk->g2[1]);
-    ozk_g1_to_bytes(b + 340, &vk->cw);
+    put32(b + 340, vk->plan.nwpolys);
+    memset(b + 344, 0, 64 * OZK__MAX_WPOLYS);
+    for (uint32_t i = 0; i < vk->plan.nwpolys; i++) ozk_g1_to_bytes(b + 344 + 64 * i, &vk->cw[i]);
     ozk__plan_encode(b + VK_HEAD, &vk->plan);
     ozk_keccak256(b + n - 32, b, n - 32);
     *out = b;
@@ -132,10 +135,6 @@ int ozk_vk_decode(ozk_vk **out, const uint8_t *buf, size_t len, char *err, size_
         why = "verifying key: the SRS id does not match its G2 elements";
         goto out;
     }
-    if (!ozk_g1_from_bytes(&vk->cw, buf + 340)) {
-        why = "verifying key: C_W is not a point on the curve";
-        goto out;
-    }
     /* the plan */
     const uint8_t *p = buf + VK_HEAD, *end = buf + len - 32;
     if (end - p < 52) {
@@ -186,6 +185,22 @@ int ozk_vk_decode(ozk_vk **out, const uint8_t *buf, size_t len, char *err, size_
     }
     rc = ozk__plan_derive(pl, err, errlen);
     if (rc) goto out;
+    uint32_t nw = get32(buf + 340);
+    if (nw != pl->nwpolys) {
+        why = "verifying key: the number of weight commitments does not match the plan";
+        rc = OZK_EINVAL;
+        goto out;
+    }
+    for (uint32_t i = 0; i < OZK__MAX_WPOLYS; i++) {
+        static const uint8_t zero[64];
+        if (i < nw ? !ozk_g1_from_bytes(&vk->cw[i], buf + 344 + 64 * i)
+                   : memcmp(buf + 344 + 64 * i, zero, 64) != 0) {
+            why = "verifying key: a weight commitment is not a point on the curve";
+            rc = OZK_EINVAL;
+            goto out;
+        }
+    }
+    ozk_keccak256(vk->cw_hash, buf + 344, 64 * (size_t)nw);
     if (pl->nvars > vk->srs_log) {
         why = "verifying key: the SRS is smaller than the proof needs";
         rc = OZK_EINVAL;
@@ -248,11 +263,9 @@ size_t ozk_vk_proof_size(const ozk_vk *vk)
     return ozk__proof_size(&vk->plan);
 }
 
-const uint8_t *ozk_vk_cw(const ozk_vk *vk)
+const uint8_t *ozk_vk_cw_hash(const ozk_vk *vk)
 {
-    static _Thread_local uint8_t b[OZK_G1_BYTES];
-    ozk_g1_to_bytes(b, &vk->cw);
-    return b;
+    return vk->cw_hash;
 }
 
 size_t ozk_vk_output_bytes(const ozk_vk *vk)

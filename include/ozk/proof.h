@@ -55,9 +55,11 @@ void ozk_vk_free(ozk_vk *vk); /* NULL is fine */
 const uint8_t *ozk_vk_hash(const ozk_vk *vk);       /* 32 bytes: keccak256 of the vk file body */
 const uint8_t *ozk_vk_model_hash(const ozk_vk *vk); /* 32 bytes: the .ozkm's keccak256 */
 const uint8_t *ozk_vk_srs_id(const ozk_vk *vk);     /* 32 bytes */
-const uint8_t *ozk_vk_cw(const ozk_vk *vk);         /* 64 bytes: C_W, EVM encoding */
-int ozk_vk_insecure(const ozk_vk *vk);              /* 1: made with a dev SRS */
-uint32_t ozk_vk_srs_log_size(const ozk_vk *vk);     /* the SRS size it needs (log2) */
+/* 32 bytes: keccak256 of the weight commitments C_W,0 .. C_W,n-1 (EVM encoding, 64 bytes each;
+ * P_W is split into up to three polynomials of the proof's size, docs/protocol.md 8.3) */
+const uint8_t *ozk_vk_cw_hash(const ozk_vk *vk);
+int ozk_vk_insecure(const ozk_vk *vk);          /* 1: made with a dev SRS */
+uint32_t ozk_vk_srs_log_size(const ozk_vk *vk); /* the SRS size it needs (log2) */
 size_t ozk_vk_input_bytes(const ozk_vk *vk);
 size_t ozk_vk_output_bytes(const ozk_vk *vk);
 uint32_t ozk_vk_input_len(const ozk_vk *vk);  /* input elements (int8) */
@@ -82,7 +84,9 @@ typedef struct {
     double total;  /* all of it */
     size_t proof_bytes;
     uint64_t lookups; /* range-checked values (before padding) */
-    uint32_t nvars_a, nvars_w, table_bits;
+    uint32_t nvars;   /* every committed polynomial has 2^nvars entries */
+    uint32_t nwpolys; /* polynomials of P_W */
+    uint32_t table_bits;
 } ozk_prove_stats;
 
 typedef struct {
