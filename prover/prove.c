@@ -89,47 +89,47 @@ static int64_t floor_shift(int64_t v, uint32_t s)
                   : -(int64_t)((-(uint64_t)v + ((uint64_t)1 << s) - 1) >> s);
 }
 
-/* Integer inference on the padded tensors, with the requantization integers of each layer
- * (docs/quantization.md 3.2: q, r, u, d, y). Pads have acc = 0, hence y = clamp(0) = 0. */
-static void witness_run(ozk__witness *w, const ozk_model *m, const int8_t *x)
+/* Integer inference of layer j on the padded tensors, with its requantization integers
+ * (docs/quantization.md 3.2: q, r, u, d, y). Pads have acc = 0, hence y = clamp(0) = 0. The
+ * products wrap (unsigned) rather than overflow: only a tampered witness (the test hooks) can
+ * leave the bounds of the preconditions, and it must not be undefined behaviour then. */
+static void witness_layer(ozk__witness *w, const ozk_model *m, uint32_t j)
 {
     const ozk__plan *p = w->plan;
-    for (uint32_t i = 0; i < p->n_in; i++) w->t[0][i] = x[i];
-    for (uint32_t j = 0; j < p->nlayers; j++) {
-        const ozk__plan_layer *l = &p->layers[j];
-        const ozk_layer *ml = &m->layers[j];
-        size_t n = (size_t)1 << l->lv_out;
-        int64_t *acc = w->acc[j], *a = w->t[l->in0];
-        for (size_t o = 0; o < n; o++) {
-            if (l->kind == OZK_LAYER_DENSE) {
-                if (o >= l->n_out) {
-                    acc[o] = 0;
-                    continue;
-                }
-                int64_t s = ml->b[o];
+    const ozk__plan_layer *l = &p->layers[j];
+    const ozk_layer *ml = &m->layers[j];
+    size_t n = (size_t)1 << l->lv_out;
+    int64_t *acc = w->acc[j], *a = w->t[l->in0];
+    for (size_t o = 0; o < n; o++) {
+        uint64_t s = 0;
+        if (l->kind == OZK_LAYER_DENSE) {
+            if (o < l->n_out) {
+                s = (uint64_t)(int64_t)ml->b[o];
                 const int8_t *wr = ml->w + o * (size_t)l->n_in;
-                for (uint32_t i = 0; i < l->n_in; i++) s += (int64_t)wr[i] * a[i];
-                acc[o] = s;
-            } else if (l->kind == OZK_LAYER_ADD) {
-                acc[o] = (int64_t)l->ka * a[o] + (int64_t)l->kb * w->t[l->in1][o];
-            } else {
-                acc[o] = a[o];
+                for (uint32_t i = 0; i < l->n_in; i++)
+                    s += (uint64_t)(int64_t)wr[i] * (uint64_t)a[i];
             }
+        } else if (l->kind == OZK_LAYER_ADD) {
+            s = (uint64_t)(int64_t)l->ka * (uint64_t)a[o] +
+                (uint64_t)(int64_t)l->kb * (uint64_t)w->t[l->in1][o];
+        } else {
+            s = (uint64_t)a[o];
         }
-        if (!l->requant) {
-            memcpy(w->t[j + 1], acc, n * sizeof *acc);
-            continue;
-        }
-        int64_t half = (int64_t)1 << (l->s - 1);
-        for (size_t o = 0; o < n; o++) {
-            /* |acc| M + 2^(s-1) <= 2^63 - 1: a precondition (docs/quantization.md 4) */
-            int64_t v = acc[o] * l->M + half;
-            int64_t q = floor_shift(v, l->s);
-            w->r[j][o] = v - (int64_t)((uint64_t)q << l->s);
-            w->u[j][o] = q > l->H ? q - l->H : 0;
-            w->d[j][o] = q < l->L ? l->L - q : 0;
-            w->t[j + 1][o] = q - w->u[j][o] + w->d[j][o];
-        }
+        acc[o] = (int64_t)s;
+    }
+    if (!l->requant) {
+        memcpy(w->t[j + 1], acc, n * sizeof *acc);
+        return;
+    }
+    uint64_t half = (uint64_t)1 << (l->s - 1);
+    for (size_t o = 0; o < n; o++) {
+        /* |acc| M + 2^(s-1) <= 2^63 - 1 for an honest run: a precondition */
+        int64_t v = (int64_t)((uint64_t)acc[o] * (uint64_t)l->M + half);
+        int64_t q = floor_shift(v, l->s);
+        w->r[j][o] = (int64_t)((uint64_t)v - ((uint64_t)q << l->s));
+        w->u[j][o] = q > l->H ? (int64_t)((uint64_t)q - (uint64_t)l->H) : 0;
+        w->d[j][o] = q < l->L ? (int64_t)((uint64_t)l->L - (uint64_t)q) : 0;
+        w->t[j + 1][o] = (int64_t)((uint64_t)q - (uint64_t)w->u[j][o] + (uint64_t)w->d[j][o]);
     }
 }
 
@@ -247,7 +247,8 @@ int ozk__prove_hooked(uint8_t **proof, size_t *proof_len, uint8_t *y_out, const 
         goto out;
     }
     for (uint32_t i = 0; i < p->n_in; i++) xq[i] = (int8_t)xb[i];
-    witness_run(&w, m, xq);
+    for (uint32_t i = 0; i < p->n_in; i++) w.t[0][i] = xq[i];
+    for (uint32_t j = 0; j < p->nlayers; j++) witness_layer(&w, m, j);
     { /* the engine (model/infer.c) and the witness must agree bit for bit */
         void *work = malloc(ozk_model_work_size(m));
         int32_t *eng = malloc(p->n_out * sizeof *eng);
@@ -265,8 +266,13 @@ int ozk__prove_hooked(uint8_t **proof, size_t *proof_len, uint8_t *y_out, const 
             goto out;
         }
     }
+    if (hooks && hooks->tamper) /* a lie in layer j, and the later layers computed from it */
+        for (uint32_t j = 0; j < p->nlayers; j++) {
+            w.layer = j;
+            hooks->tamper(hooks->ctx, OZK__HOOK_INTEGERS, &w);
+            for (uint32_t k = j + 1; k < p->nlayers; k++) witness_layer(&w, m, k);
+        }
     free(xq);
-    if (hooks && hooks->tamper) hooks->tamper(hooks->ctx, OZK__HOOK_INTEGERS, &w);
     witness_columns(&w);
     if (hooks && hooks->tamper) hooks->tamper(hooks->ctx, OZK__HOOK_COLUMNS, &w);
     witness_lookups(&w);

@@ -207,6 +207,7 @@ struct ozk__witness {
     int64_t **acc, **u, **d, **r;
     int64_t *pa; /* P_A as integers, 2^nvars_a entries */
     int64_t *w;  /* the lookup column, 2^m entries */
+    uint32_t layer; /* OZK__HOOK_INTEGERS: the layer the hook may change (later ones follow) */
 };
 
 enum { OZK__HOOK_INTEGERS = 1, OZK__HOOK_COLUMNS = 2, OZK__HOOK_MULT = 3 };
