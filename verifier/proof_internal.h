@@ -205,8 +205,8 @@ struct ozk__witness {
     int64_t **t;
     /* per requantizing layer, 2^lv_out entries each (padded) */
     int64_t **acc, **u, **d, **r;
-    int64_t *pa; /* P_A as integers, 2^nvars_a entries */
-    int64_t *w;  /* the lookup column, 2^m entries */
+    int64_t *pa;    /* P_A as integers, 2^nvars_a entries */
+    int64_t *w;     /* the lookup column, 2^m entries */
     uint32_t layer; /* OZK__HOOK_INTEGERS: the layer the hook may change (later ones follow) */
 };
 
