@@ -8,6 +8,11 @@
 
 int main(int argc, char **argv)
 {
+    /* --proof MODEL.ozkm or --srs SRS: the end-to-end proof benchmark (bench_proof.c), which has
+     * its own options */
+    for (int i = 1; i < argc; i++)
+        if (!strcmp(argv[i], "--proof") || !strcmp(argv[i], "--srs"))
+            return bench_proof_main(argc, argv);
     /* --kernel NAME picks the field kernel (see ozk_field_set_kernel); the rest goes to the
      * harness */
     for (int i = 1; i + 1 < argc; i++) {
@@ -30,7 +35,7 @@ int main(int argc, char **argv)
                   { bench_pcs, bench_pcs_count },           { bench_keccak, bench_keccak_count },
                   { bench_msm, bench_msm_count },           { bench_model, bench_model_count },
                   { bench_sumcheck, bench_sumcheck_count }, { bench_logup, bench_logup_count },
-                  { bench_batch, bench_batch_count } };
+                  { bench_batch, bench_batch_count },       { bench_proof, bench_proof_count } };
     size_t total = 0;
     for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) total += parts[i].n;
     struct bench *all = calloc(total, sizeof *all);

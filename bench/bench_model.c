@@ -77,7 +77,7 @@ static void dense(ozk_model *m, size_t j, uint32_t in, uint32_t n_in, uint32_t n
 }
 
 /* widths[0] inputs, dense layers with ReLU, int32 logits; residual: an add after layer 1 */
-static ozk_model *build(const uint32_t *widths, size_t n, int residual)
+ozk_model *bench_model_build(const uint32_t *widths, size_t n, int residual)
 {
     ozk_model *m = calloc(1, sizeof *m);
     size_t nl = n - 1 + (residual ? 1 : 0), j = 0;
@@ -127,10 +127,10 @@ static bench_model_t *get(int which)
                           m1[] = { 512, 1024, 512, 10 }, m4[] = { 1024, 2048, 1024, 10 };
     bench_model_t *b = &models[which];
     if (b->m) return b;
-    b->m = which == 0   ? build(mlp, 4, 0)
-           : which == 1 ? build(mm, 4, 1)
-           : which == 2 ? build(m1, 4, 0)
-                        : build(m4, 4, 0);
+    b->m = which == 0   ? bench_model_build(mlp, 4, 0)
+           : which == 1 ? bench_model_build(mm, 4, 1)
+           : which == 2 ? bench_model_build(m1, 4, 0)
+                        : bench_model_build(m4, 4, 0);
     b->work = malloc(ozk_model_work_size(b->m));
     b->x = malloc(b->m->n_in);
     b->xf = malloc(b->m->n_in * sizeof *b->xf);

@@ -4,7 +4,9 @@
  * E_j[b] = sum_{i: j_i = j} rho^i eq(z_i, b), built claim by claim: the table of
  * rho^i eq(z_i, .) comes from the recurrence of ozk_mle_eq_table started at rho^i instead of 1
  * (t[b + 2^v] = t[b] z_v, t[b] = t[b] - t[b + 2^v]; 2^n - 1 multiplications) and is added into
- * E_j. Then the degree-2 sumcheck (ozk/sumcheck.h) of sum_b sum_j E_j[b] P_j[b] with tables
+ * E_j. A claim whose top coordinates are 0 or 1 (a segment claim) is nonzero only on its
+ * segment, and only that part is built: the cost is the size of the segments claimed, not
+ * K 2^n. Then the degree-2 sumcheck (ozk/sumcheck.h) of sum_b sum_j E_j[b] P_j[b] with tables
  * (E_0, P_0, E_1, P_1, ..) and terms E_j P_j; its finals give c_j = P_j~(x*).
  */
 #include <stdlib.h>
@@ -58,9 +60,20 @@ int ozk_batch_prove(ozk_batch_proof *proof, ozk_fr *point, ozk_transcript *t,
     ozk_fr_set_zero(&sum);
     ozk_fr_set_one(&pw);
     for (size_t i = 0; i < k; i++) {
-        ozk_fr *ej = e + (size_t)claims[i].poly * n;
-        scaled_eq_table(scratch, claims[i].point, nvars, &pw);
-        for (size_t b = 0; b < n; b++) ozk_fr_add(&ej[b], &ej[b], &scratch[b]);
+        /* A segment claim's top coordinates are Boolean: eq(z, b) vanishes outside its segment,
+         * so only the 2^lv entries of the segment are built (lv: the coordinates below the
+         * Boolean run at the top). */
+        const ozk_fr *z = claims[i].point;
+        uint32_t lv = nvars;
+        uint64_t seg = 0;
+        while (lv > 0 && (ozk_fr_is_zero(&z[lv - 1]) || ozk_fr_is_one(&z[lv - 1]))) {
+            seg = seg << 1 | (uint64_t)ozk_fr_is_one(&z[lv - 1]);
+            lv--;
+        }
+        size_t len = (size_t)1 << lv;
+        ozk_fr *ej = e + (size_t)claims[i].poly * n + (size_t)seg * len;
+        scaled_eq_table(scratch, z, lv, &pw);
+        for (size_t b = 0; b < len; b++) ozk_fr_add(&ej[b], &ej[b], &scratch[b]);
         ozk_fr_mul(&tmp, &pw, &claims[i].value);
         ozk_fr_add(&sum, &sum, &tmp);
         ozk_fr_mul(&pw, &pw, &rho);

@@ -8,9 +8,12 @@
  *      Why it works: P_i(X) = E(X^2) + X O(X^2) and P_{i+1} = (1 - z_i) E + z_i O, so
  *      P_{i+1}(r^2) is fixed by P_i(r) and P_i(-r): the verifier's fold check.
  *   2. evaluate every P_i at r, -r, r^2 (Horner); absorb; draw q.
- *   3. B = sum_i q^i P_i; the KZG witnesses W_t = [(B(X) - B(u_t)) / (X - u_t)], u = (r, -r,
- *      r^2), by synthetic division (3 MSMs of N - 1 points); absorb; draw d (the verifier's).
- * Cost: about 4N points of full-scalar MSM and O(N) field operations.
+ *   3. B = sum_i q^i P_i, opened at u = (r, -r, r^2) at once with Shplonk (Boneh, Drake, Fisch,
+ *      Gabizon, eprint 2020/081): R the parabola through (u_t, B(u_t)), Z = prod_t (X - u_t);
+ *      W = [(B - R)/Z] (long division by the cubic); absorb; draw x; L = B - R(x) - Z(x) Q
+ *      vanishes at x, W' = [L / (X - x)]; absorb. Two MSMs of about N points where HyperKZG's
+ *      three separate witnesses took three.
+ * Cost: about 3N points of full-scalar MSM (folds N, witnesses 2N) and O(N) field operations.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -40,6 +43,30 @@ static void horner(ozk_fr *out, const ozk_fr *p, size_t n, const ozk_fr *u)
         ozk_fr_add(&acc, &acc, &p[k]);
     }
     *out = acc;
+}
+
+/* The coefficients out[0..2] of the parabola through (u_t, v_t), t < 3 (distinct u_t):
+ * Lagrange, each basis polynomial (X - u_a)(X - u_b) / ((u_t - u_a)(u_t - u_b)). */
+static void interpolate3(ozk_fr out[3], const ozk_fr u[3], const ozk_fr v[3])
+{
+    for (int k = 0; k < 3; k++) ozk_fr_set_zero(&out[k]);
+    for (int t = 0; t < 3; t++) {
+        const ozk_fr *a = &u[(t + 1) % 3], *b = &u[(t + 2) % 3];
+        ozk_fr den, d2, s, p, c;
+        ozk_fr_sub(&den, &u[t], a);
+        ozk_fr_sub(&d2, &u[t], b);
+        ozk_fr_mul(&den, &den, &d2);
+        ozk_fr_inv(&den, &den);
+        ozk_fr_mul(&c, &den, &v[t]);
+        ozk_fr_add(&s, a, b);
+        ozk_fr_mul(&p, a, b);
+        /* c (X^2 - s X + p) */
+        ozk_fr_add(&out[2], &out[2], &c);
+        ozk_fr_mul(&s, &s, &c);
+        ozk_fr_sub(&out[1], &out[1], &s);
+        ozk_fr_mul(&p, &p, &c);
+        ozk_fr_add(&out[0], &out[0], &p);
+    }
 }
 
 int ozk_pcs_open(ozk_pcs_proof *proof, ozk_transcript *t, const ozk_srs *srs, const ozk_fr *evals,
@@ -82,7 +109,7 @@ int ozk_pcs_open(ozk_pcs_proof *proof, ozk_transcript *t, const ozk_srs *srs, co
         }
     }
     ozk_transcript_absorb_g1s(t, proof->folds, n - 1);
-    ozk_fr r, q, d, u[3];
+    ozk_fr r, q, u[3];
     ozk_transcript_challenge(t, &r);
 
     /* 2. evaluations at r, -r, r^2 */
@@ -105,20 +132,76 @@ int ozk_pcs_open(ozk_pcs_proof *proof, ozk_transcript *t, const ozk_srs *srs, co
             ozk_fr_add(&b[j], &b[j], &tmp);
         }
     }
-    for (int k = 0; k < 3; k++) {
-        /* (B(X) - B(u)) / (X - u): quo[j-1] = b[j] + u quo[j], from the top */
-        ozk_fr acc;
-        ozk_fr_set_zero(&acc);
-        for (size_t j = N; j-- > 1;) {
-            ozk_fr_mul(&acc, &acc, &u[k]);
-            ozk_fr_add(&acc, &acc, &b[j]);
-            quo[j - 1] = acc;
+    /* Shplonk for B at u_0, u_1, u_2 (docs/protocol.md 4.2): R the parabola through
+     * (u_t, B(u_t)), Z = prod_t (X - u_t) = X^3 + z2 X^2 + z1 X + z0. W = [(B - R)/Z]. */
+    ozk_fr bu[3], rc3[3], z0, z1, z2, x, zx, rx;
+    for (int k = 0; k < 3; k++) horner(&bu[k], b, N, &u[k]);
+    interpolate3(rc3, u, bu);
+    ozk_fr_add(&z2, &u[0], &u[1]);
+    ozk_fr_add(&z2, &z2, &u[2]);
+    ozk_fr_neg(&z2, &z2);
+    ozk_fr_mul(&z1, &u[0], &u[1]);
+    ozk_fr_mul(&tmp, &u[0], &u[2]);
+    ozk_fr_add(&z1, &z1, &tmp);
+    ozk_fr_mul(&tmp, &u[1], &u[2]);
+    ozk_fr_add(&z1, &z1, &tmp);
+    ozk_fr_mul(&z0, &u[0], &u[1]);
+    ozk_fr_mul(&z0, &z0, &u[2]);
+    ozk_fr_neg(&z0, &z0);
+    /* (B - R) / Z by long division; R touches only coefficients 0..2, and the remainder (zero
+     * for an honest B) is not needed */
+    size_t qlen = N > 3 ? N - 3 : 0;
+    /* quo[i] for i = qlen-1 .. 0: quo[i] = c[i+3] - z2 quo[i+1] - z1 quo[i+2] - z0 quo[i+3] */
+    for (size_t i = qlen; i-- > 0;) {
+        ozk_fr acc = b[i + 3], t2;
+        if (i + 1 < qlen) {
+            ozk_fr_mul(&t2, &z2, &quo[i + 1]);
+            ozk_fr_sub(&acc, &acc, &t2);
         }
-        rc = ozk_pcs_commit(&proof->w[k], srs, quo, N - 1, threads);
-        if (rc < 0) goto fail;
+        if (i + 2 < qlen) {
+            ozk_fr_mul(&t2, &z1, &quo[i + 2]);
+            ozk_fr_sub(&acc, &acc, &t2);
+        }
+        if (i + 3 < qlen) {
+            ozk_fr_mul(&t2, &z0, &quo[i + 3]);
+            ozk_fr_sub(&acc, &acc, &t2);
+        }
+        quo[i] = acc;
     }
-    ozk_transcript_absorb_g1s(t, proof->w, 3);
-    ozk_transcript_challenge(t, &d); /* the verifier's batching challenge; kept in sync */
+    if (qlen) {
+        rc = ozk_pcs_commit(&proof->w[0], srs, quo, qlen, threads);
+        if (rc < 0) goto fail;
+    } else {
+        ozk_g1_set_infinity(&proof->w[0]);
+    }
+    ozk_transcript_absorb_g1(t, &proof->w[0]);
+    ozk_transcript_challenge(t, &x);
+
+    /* L = B - R(x) - Z(x) Q vanishes at x; W' = [L / (X - x)] */
+    horner(&rx, rc3, 3, &x);
+    ozk_fr_add(&zx, &x, &z2);
+    ozk_fr_mul(&zx, &zx, &x);
+    ozk_fr_add(&zx, &zx, &z1);
+    ozk_fr_mul(&zx, &zx, &x);
+    ozk_fr_add(&zx, &zx, &z0);
+    for (size_t j = 0; j < N; j++) {
+        if (j < qlen) {
+            ozk_fr_mul(&tmp, &zx, &quo[j]);
+            ozk_fr_sub(&b[j], &b[j], &tmp);
+        }
+    }
+    ozk_fr_sub(&b[0], &b[0], &rx);
+    /* (L(X) - L(x)) / (X - x) with L(x) = 0: quo[j-1] = b[j] + x quo[j], from the top */
+    ozk_fr acc;
+    ozk_fr_set_zero(&acc);
+    for (size_t j = N; j-- > 1;) {
+        ozk_fr_mul(&acc, &acc, &x);
+        ozk_fr_add(&acc, &acc, &b[j]);
+        quo[j - 1] = acc;
+    }
+    rc = ozk_pcs_commit(&proof->w[1], srs, quo, N - 1, threads);
+    if (rc < 0) goto fail;
+    ozk_transcript_absorb_g1(t, &proof->w[1]);
 fail:
     free(buf);
     free(b);

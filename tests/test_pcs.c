@@ -233,10 +233,12 @@ static void test_tampered_elements(void **state)
             }
         /* each KZG witness: these feed only the final pairing check, so this is the case that
          * must fail at the very last check (design.md section 9.13) */
-        for (int k = 0; k < 3; k++) {
+        for (int k = 0; k < OZK_PCS_WITNESSES; k++) {
             ozk_pcs_proof p = in.proof;
             rand_g1(&p.w[k]);
             assert_false(verify(&in, &g_vk, &in.c, in.z, &in.v, &p));
+            /* (for one variable the quotient by the cubic is zero: W is honestly infinity) */
+            if (ozk_g1_is_infinity(&in.proof.w[k])) continue;
             ozk_g1_set_infinity(&p.w[k]);
             assert_false(verify(&in, &g_vk, &in.c, in.z, &in.v, &p));
         }
@@ -431,7 +433,7 @@ static void test_pst_forgery_regression(void **state)
     ozk_transcript_init(&tr, "ozk-test-pcs");
     assert_int_equal(ozk_pcs_open(&proof, &tr, &g_srs, f, 2, z, &c_ozk, &v2, 1), 0);
     assert_false(verify(&in, &g_vk, &c_ozk, z, &v2, &proof));
-    for (int k = 0; k < 3; k++) {
+    for (int k = 0; k < OZK_PCS_WITNESSES; k++) {
         ozk_pcs_proof p = proof;
         ozk_g1_jac_from_affine(&j, &p.w[k]);
         ozk_g1_jac_add_affine(&j, &j, &t1);

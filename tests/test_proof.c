@@ -64,9 +64,12 @@ static ozk_model *build(uint32_t n_in, const spec *sp, size_t nl, int wmax)
         if (l->requant) {
             l->L = sp[j].L;
             l->H = sp[j].H;
-            /* map about acc_bound / 4 to H: M / 2^s = 4 H / acc_bound */
+            /* dense: map about acc_bound / 16 to 127 (M / 2^s = 16 * 127 / acc_bound), so that
+             * random inputs saturate some outputs, which the cheating provers need; add, relu:
+             * acc_bound to 127, so that they do not */
             l->s = 24;
-            double target = 4.0 * 127 / (double)(l->acc_bound ? l->acc_bound : 1) * (1 << 24);
+            double f = l->kind == OZK_LAYER_DENSE ? 16.0 : 1.0;
+            double target = f * 127 / (double)(l->acc_bound ? l->acc_bound : 1) * (1 << 24);
             l->M = target < 1 ? 1 : (int64_t)target;
         }
         l->scale = 1.0;
@@ -345,6 +348,20 @@ static void test_vk_fields(void **state)
     ozk_vk *v;
     assert_int_equal(ozk_vk_decode(&v, vb, vlen, err, sizeof err), OZK_EINVAL);
     vb[vlen - 1] ^= 1;
+    /* a hostile limb count whose product with k wraps in 32 bits (ud_limbs of layer 0 sits at
+     * 536 + 52 + 60: the vk header, the plan header, the layer's fields before it) */
+    uint8_t save[4];
+    memcpy(save, vb + 648, 4);
+    for (int h = 0; h < 3; h++) {
+        static const uint8_t bad[3][4] = { { 0x80, 0, 0, 0 }, { 0x20, 0, 0, 0 }, { 0, 0, 0, 7 } };
+        memcpy(vb + 648, bad[h], 4);
+        ozk_keccak256(vb + vlen - 32, vb, vlen - 32);
+        assert_int_equal(ozk_vk_decode(&v, vb, vlen, err, sizeof err), OZK_EINVAL);
+    }
+    memcpy(vb + 648, save, 4);
+    ozk_keccak256(vb + vlen - 32, vb, vlen - 32);
+    assert_int_equal(ozk_vk_decode(&v, vb, vlen, err, sizeof err), 0);
+    ozk_vk_free(v);
     /* [tau]_2 = [1]_2, as from a ceremony with no contribution */
     memcpy(vb + 212, vb + 84, 128);
     ozk_keccak256(vb + vlen - 32, vb, vlen - 32);
@@ -464,6 +481,8 @@ static void expect_cheat_rejected(int what, uint32_t layer, int int32_out, int z
     for (int tries = 0; tries < 200; tries++) {
         uint8_t x[64];
         rand_input(x, m->n_in);
+        if (tries & 1) /* extremes: the largest accumulators */
+            for (uint32_t i = 0; i < m->n_in; i++) x[i] = test_rand_below(2) ? 0x7f : 0x80;
         cheat c = { what, layer, 0 };
         ozk__prove_hooks h;
         memset(&h, 0, sizeof h);

@@ -2,14 +2,17 @@
  * verifier/pcs.c: HyperKZG verification, proof encoding and the shared transcript steps
  * (docs/protocol.md, "Polynomial commitment (HyperKZG)").
  *
- * Check, for a claim v = f~(z) about C = [P_0] and a proof (C_1..C_{n-1}, e_{i,t}, W_0..W_2):
- *   r, q, d: challenges after the folds, the evaluations and the witnesses (in that order)
+ * Check, for a claim v = f~(z) about C = [P_0] and a proof (C_1..C_{n-1}, e_{i,t}, W, W'):
+ *   r after the folds, q after the evaluations, x after W; W' absorbed last
  *   u = (r, -r, r^2); Y_i = e_{i,2} for 1 <= i < n and Y_n = v
- *   fold consistency, for i < n:  2 r Y_{i+1} = r (1 - z_i)(e_{i,0} + e_{i,1}) + z_i (e_{i,0} -
- * e_{i,1}) B_t = sum_i q^i e_{i,t};  C_B = sum_i q^i C_i L = sum_t d^t (C_B - B_t G + u_t W_t),  R
- * = sum_t d^t W_t accept iff e(L, [1]_2) e(-R, [tau]_2) = 1 The last line is the KZG equation e(C_B
- * - B_t G, [1]_2) = e(W_t, [tau - u_t]_2) for the three points at once, with u_t W_t moved to the
- * G1 side so that no G2 arithmetic is needed.
+ *   fold consistency, for i < n:
+ *       2 r Y_{i+1} = r (1 - z_i)(e_{i,0} + e_{i,1}) + z_i (e_{i,0} - e_{i,1})
+ *   B_t = sum_i q^i e_{i,t};  C_B = sum_i q^i C_i
+ *   Shplonk for the three points of B: R the parabola through (u_t, B_t), Z = prod_t (X - u_t),
+ *   W = [(B - R)/Z], L = C_B - R(x) G - Z(x) W (a commitment to a polynomial vanishing at x),
+ *       accept iff e(L + x W', [1]_2) = e(W', [tau]_2)
+ * The last line is the KZG equation of L at x with x W' moved to the G1 side, so that no G2
+ * arithmetic is needed.
  */
 #include <string.h>
 
@@ -21,7 +24,7 @@
 size_t ozk_pcs_proof_size(uint32_t nvars)
 {
     if (nvars < 1) return 0;
-    return 64 * (size_t)(nvars - 1) + 96 * (size_t)nvars + 192;
+    return 64 * (size_t)(nvars - 1) + 96 * (size_t)nvars + 64 * OZK_PCS_WITNESSES;
 }
 
 int ozk_pcs_vk_is_valid(const ozk_pcs_vk *vk)
@@ -91,7 +94,7 @@ void ozk_pcs_proof_encode(uint8_t *out, const ozk_pcs_proof *proof)
     for (uint32_t i = 0; i + 1 < n; i++, out += 64) ozk_g1_to_bytes(out, &proof->folds[i]);
     for (uint32_t i = 0; i < n; i++)
         for (int t = 0; t < 3; t++, out += 32) ozk_fr_to_bytes(out, &proof->evals[i][t]);
-    for (int t = 0; t < 3; t++, out += 64) ozk_g1_to_bytes(out, &proof->w[t]);
+    for (int t = 0; t < OZK_PCS_WITNESSES; t++, out += 64) ozk_g1_to_bytes(out, &proof->w[t]);
 }
 
 int ozk_pcs_proof_decode(ozk_pcs_proof *proof, uint32_t nvars, const uint8_t *in, size_t len)
@@ -104,7 +107,7 @@ int ozk_pcs_proof_decode(ozk_pcs_proof *proof, uint32_t nvars, const uint8_t *in
     for (uint32_t i = 0; i < nvars; i++)
         for (int t = 0; t < 3; t++, in += 32)
             if (!ozk_fr_from_bytes(&proof->evals[i][t], in)) return 0;
-    for (int t = 0; t < 3; t++, in += 64)
+    for (int t = 0; t < OZK_PCS_WITNESSES; t++, in += 64)
         if (!ozk_g1_from_bytes(&proof->w[t], in)) return 0;
     return 1;
 }
@@ -118,12 +121,12 @@ int ozk_pcs_verify(ozk_transcript *t, const ozk_pcs_vk *vk, const ozk_g1 *commit
     /* every point is checked here too, not only by decode: a caller may build a proof or a
      * commitment in memory (design.md section 9.8) */
     if (!ozk_g1_is_on_curve(commitment) || !ozk_g1_is_on_curve(&proof->w[0]) ||
-        !ozk_g1_is_on_curve(&proof->w[1]) || !ozk_g1_is_on_curve(&proof->w[2]))
+        !ozk_g1_is_on_curve(&proof->w[1]))
         return 0;
     for (uint32_t i = 0; i + 1 < nvars; i++)
         if (!ozk_g1_is_on_curve(&proof->folds[i])) return 0;
     const uint32_t n = nvars;
-    ozk_fr r, q, d, two_r, lhs, rhs, s, dif, one, t1;
+    ozk_fr r, q, x, two_r, lhs, rhs, s, dif, one, t1;
     ozk_fr_set_one(&one);
 
     ozk__pcs_absorb_claim(t, commitment, n, point, value);
@@ -131,9 +134,12 @@ int ozk_pcs_verify(ozk_transcript *t, const ozk_pcs_vk *vk, const ozk_g1 *commit
     ozk_transcript_challenge(t, &r);
     ozk_transcript_absorb_frs(t, &proof->evals[0][0], 3 * (size_t)n);
     ozk_transcript_challenge(t, &q);
-    ozk_transcript_absorb_g1s(t, proof->w, 3);
-    ozk_transcript_challenge(t, &d);
-    if (ozk_fr_is_zero(&r)) return 0; /* the fold check below would be vacuous */
+    ozk_transcript_absorb_g1(t, &proof->w[0]);
+    ozk_transcript_challenge(t, &x);
+    ozk_transcript_absorb_g1(t, &proof->w[1]);
+    /* r = 0 makes the fold check vacuous; r = 1 or -1 makes two of r, -r, r^2 equal */
+    ozk_fr_sqr(&t1, &r);
+    if (ozk_fr_is_zero(&r) || ozk_fr_is_one(&t1)) return 0;
 
     /* fold consistency: 2 r Y_{i+1} = r (1 - z_i)(e0 + e1) + z_i (e0 - e1) */
     ozk_fr_dbl(&two_r, &r);
@@ -151,14 +157,10 @@ int ozk_pcs_verify(ozk_transcript *t, const ozk_pcs_vk *vk, const ozk_g1 *commit
         if (!ozk_fr_eq(&lhs, &rhs)) return 0;
     }
 
-    /* L = (1 + d + d^2) sum_i q^i C_i - (sum_t d^t B_t) G + sum_t d^t u_t W_t; R = sum_t d^t W_t */
-    ozk_g1 pts[OZK_PCS_MAX_VARS + 4];
-    ozk_fr sc[OZK_PCS_MAX_VARS + 4], dpow[3], u[3], B[3], qi, sumd;
-    ozk_fr_set_one(&dpow[0]);
-    dpow[1] = d;
-    ozk_fr_sqr(&dpow[2], &d);
-    ozk_fr_add(&sumd, &dpow[0], &dpow[1]);
-    ozk_fr_add(&sumd, &sumd, &dpow[2]);
+    /* B_t = sum_i q^i e_{i,t}, C_B = sum_i q^i C_i; R the parabola through (u_t, B_t);
+     * L = C_B - R(x) G - Z(x) W + x W', accept iff e(L, [1]_2) e(-W', [tau]_2) = 1 */
+    ozk_g1 pts[OZK_PCS_MAX_VARS + 3];
+    ozk_fr sc[OZK_PCS_MAX_VARS + 3], u[3], B[3], qi, rx, zx, num, den;
     u[0] = r;
     ozk_fr_neg(&u[1], &r);
     ozk_fr_sqr(&u[2], &r);
@@ -166,32 +168,46 @@ int ozk_pcs_verify(ozk_transcript *t, const ozk_pcs_vk *vk, const ozk_g1 *commit
     ozk_fr_set_one(&qi);
     for (uint32_t i = 0; i < n; i++) {
         pts[i] = i == 0 ? *commitment : proof->folds[i - 1];
-        ozk_fr_mul(&sc[i], &sumd, &qi);
+        sc[i] = qi;
         for (int k = 0; k < 3; k++) {
             ozk_fr_mul(&t1, &qi, &proof->evals[i][k]);
             ozk_fr_add(&B[k], &B[k], &t1);
         }
         ozk_fr_mul(&qi, &qi, &q);
     }
+    /* R(x) = sum_t B_t prod_{s != t} (x - u_s) / (u_t - u_s); Z(x) = prod_t (x - u_t). The
+     * denominators 2r, r - r^2, -r - r^2 are nonzero: r is neither 0 nor +-1 (checked above). */
+    ozk_fr_set_zero(&rx);
+    ozk_fr_set_one(&zx);
+    for (int k = 0; k < 3; k++) {
+        ozk_fr_set_one(&num);
+        ozk_fr_set_one(&den);
+        for (int m = 0; m < 3; m++) {
+            if (m == k) continue;
+            ozk_fr_sub(&t1, &x, &u[m]);
+            ozk_fr_mul(&num, &num, &t1);
+            ozk_fr_sub(&t1, &u[k], &u[m]);
+            ozk_fr_mul(&den, &den, &t1);
+        }
+        ozk_fr_inv(&den, &den);
+        ozk_fr_mul(&t1, &num, &den);
+        ozk_fr_mul(&t1, &t1, &B[k]);
+        ozk_fr_add(&rx, &rx, &t1);
+        ozk_fr_sub(&t1, &x, &u[k]);
+        ozk_fr_mul(&zx, &zx, &t1);
+    }
     ozk_g1_generator(&pts[n]);
-    ozk_fr_set_zero(&s);
-    for (int k = 0; k < 3; k++) {
-        ozk_fr_mul(&t1, &dpow[k], &B[k]);
-        ozk_fr_add(&s, &s, &t1);
-    }
-    ozk_fr_neg(&sc[n], &s);
-    for (int k = 0; k < 3; k++) {
-        pts[n + 1 + k] = proof->w[k];
-        ozk_fr_mul(&sc[n + 1 + k], &dpow[k], &u[k]);
-    }
-    ozk_g1_jac lj, rj;
-    if (ozk_g1_msm(&lj, pts, sc, n + 4, 1) < 0) return 0; /* out of memory: cannot accept */
-    ozk_g1_msm_naive(&rj, proof->w, dpow, 3);
+    ozk_fr_neg(&sc[n], &rx);
+    pts[n + 1] = proof->w[0];
+    ozk_fr_neg(&sc[n + 1], &zx);
+    pts[n + 2] = proof->w[1];
+    sc[n + 2] = x;
+    ozk_g1_jac lj;
+    if (ozk_g1_msm(&lj, pts, sc, n + 3, 1) < 0) return 0; /* out of memory: cannot accept */
     ozk_g1 pp[2];
     ozk_g2 qq[2] = { vk->h, vk->tau_h };
     ozk_g1_jac_to_affine(&pp[0], &lj);
-    ozk_g1_jac_to_affine(&pp[1], &rj);
-    ozk_g1_neg(&pp[1], &pp[1]);
+    ozk_g1_neg(&pp[1], &proof->w[1]);
     return ozk_pairing_check(pp, qq, 2);
 }
 

@@ -141,6 +141,14 @@ static uint32_t tensor_len(const ozk__plan *p, uint32_t t)
     return t == 0 ? p->n_in : p->layers[t - 1].n_out;
 }
 
+/* The largest |value| of int8 tensor t: 128 for the input, max(|L|, |H|) of its producer. */
+static uint64_t radius(const ozk__plan *p, uint32_t t)
+{
+    if (t == 0) return 128;
+    const ozk__plan_layer *l = &p->layers[t - 1];
+    return (uint64_t)(llabs(l->L) > llabs(l->H) ? llabs(l->L) : llabs(l->H));
+}
+
 static int finite_pos(double v)
 {
     return isfinite(v) && v > 0;
@@ -194,6 +202,13 @@ int ozk__plan_derive(ozk__plan *p, char *err, size_t errlen)
         }
         if (l->acc_bound > 0x7fffffffu)
             return fail(err, errlen, OZK_EINVAL, "plan: layer %u: acc bound above 2^31 - 1", j);
+        if (l->kind != OZK_LAYER_DENSE) { /* recomputable without the weights: must match */
+            uint64_t b = l->kind == OZK_LAYER_ADD ? (uint64_t)llabs(l->ka) * radius(p, l->in0) +
+                                                        (uint64_t)llabs(l->kb) * radius(p, l->in1)
+                                                  : radius(p, l->in0);
+            if (b != l->acc_bound)
+                return fail(err, errlen, OZK_EINVAL, "plan: layer %u: wrong accumulator bound", j);
+        }
         l->lv_out = lv_of(l->n_out);
         l->lv_in = l->kind == OZK_LAYER_DENSE ? lv_of(l->n_in) : l->lv_out;
         if (l->lv_in + l->lv_out > OZK_SRS_MAX_LOG_SIZE)
@@ -214,7 +229,8 @@ int ozk__plan_derive(ozk__plan *p, char *err, size_t errlen)
                         "plan: layer %u: the prover needs L <= 0 <= H (zero pads)", j);
         if ((int64_t)l->H - l->L >= ((int64_t)1 << k))
             return fail(err, errlen, OZK_EINVAL, "plan: layer %u: H - L >= 2^k", j);
-        if (l->ud_limbs < 1 || l->ud_limbs * k > 48 || l->s + l->ud_limbs * k + 2 > 253)
+        /* (ud_limbs > 48 / k first: the product must not wrap for a hostile vk) */
+        if (l->ud_limbs < 1 || l->ud_limbs > 48 / k || l->s + l->ud_limbs * k + 2 > 253)
             return fail(err, errlen, OZK_EINVAL, "plan: layer %u: bad limb count", j);
         l->r_limbs = ceil_div(l->s, k);
         l->r_top_bits = l->s - k * (l->r_limbs - 1);

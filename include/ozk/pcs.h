@@ -8,9 +8,11 @@
  *     C = sum_{b<N} f[b] [tau^b]_1
  * straight from a powers-of-tau ceremony (ozk/srs.h). An opening at z in Fr^nvars proves
  * v = f~(z) = sum_b f[b] prod_i (z_i b_i + (1 - z_i)(1 - b_i)) with nvars - 1 fold
- * commitments, 3 nvars evaluations and three KZG witnesses (the Gemini transform in evaluation
- * form, as in microsoft/Nova's HyperKZG, same challenge order); the verifier does one MSM of
- * nvars + 4 points and ONE pairing check e(L, [1]_2) = e(R, [tau]_2).
+ * commitments, 3 nvars evaluations and two KZG witnesses (the Gemini transform in evaluation
+ * form, as in microsoft/Nova's HyperKZG, same challenge order up to q; the three evaluation
+ * points of the batched polynomial B are then opened together with Shplonk's two witnesses
+ * instead of HyperKZG's three, which saves one MSM of the polynomial's size); the verifier does
+ * one MSM of nvars + 3 points and ONE pairing check e(L, [1]_2) = e(W', [tau]_2).
  *
  * Not derived from a multilinear (PST) key: a PST key with tau_i = tau^(2^i) taken from a
  * univariate ceremony is not binding (tests/test_pcs.c keeps the forgery as a regression test).
@@ -30,7 +32,8 @@
 #include "ozk/srs.h"
 #include "ozk/transcript.h"
 
-#define OZK_PCS_MAX_VARS OZK_SRS_MAX_LOG_SIZE
+#define OZK_PCS_MAX_VARS  OZK_SRS_MAX_LOG_SIZE
+#define OZK_PCS_WITNESSES 2 /* KZG witnesses of a proof: W (the quotient by Z), W' (at x) */
 
 /* What the verifier needs from the SRS: [1]_2 and [tau]_2 (the G1 generator is fixed). */
 typedef struct {
@@ -42,10 +45,10 @@ typedef struct {
     uint32_t nvars;
     ozk_g1 folds[OZK_PCS_MAX_VARS];    /* [P_1] .. [P_{nvars-1}] */
     ozk_fr evals[OZK_PCS_MAX_VARS][3]; /* P_i(r), P_i(-r), P_i(r^2), i < nvars */
-    ozk_g1 w[3];                       /* KZG witnesses of B at r, -r, r^2 */
+    ozk_g1 w[OZK_PCS_WITNESSES];       /* [(B - R)/Z], [L/(X - x)]: B at r, -r, r^2 (Shplonk) */
 } ozk_pcs_proof;
 
-/* Size of an encoded proof: 64 (nvars - 1) + 96 nvars + 192 bytes (0 for nvars = 0). */
+/* Size of an encoded proof: 64 (nvars - 1) + 96 nvars + 128 bytes (0 for nvars = 0). */
 size_t ozk_pcs_proof_size(uint32_t nvars);
 
 /* 1 if vk can bind anything: h is the G2 generator, tau_h is in G2 and is neither infinity nor
