@@ -53,7 +53,7 @@ static void prove_k(size_t k, size_t iters)
     for (size_t r = 0; r < iters; r++) {
         ozk_transcript t;
         ozk_transcript_init(&t, "bench");
-        if (ozk_batch_prove(&proof, NULL, &t, polys, 1, LOG, g_c, k))
+        if (ozk_batch_prove(&proof, NULL, &t, polys, 1, LOG, g_c, k, 1))
             fprintf(stderr, "bench_batch: prove failed\n");
     }
     bench_sink(&proof, sizeof proof);
@@ -69,7 +69,7 @@ static void verify_k(size_t k, size_t iters)
     if (!made[slot]) {
         ozk_transcript t;
         ozk_transcript_init(&t, "bench");
-        if (ozk_batch_prove(&proof[slot], NULL, &t, polys, 1, LOG, g_c, k))
+        if (ozk_batch_prove(&proof[slot], NULL, &t, polys, 1, LOG, g_c, k, 1))
             fprintf(stderr, "bench_batch: prove failed\n");
         made[slot] = 1;
     }

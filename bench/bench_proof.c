@@ -179,8 +179,8 @@ static int read_all(int fd, void *p, size_t n)
 
 /* One proof in a child process. On success *proof (malloc) and y (ylen bytes) are filled. */
 static int prove_in_child(child_report *rep, uint8_t **proof, uint8_t *y, const ozk_model *m,
-                          const ozk_vk *vk, const ozk_srs *srs, const uint8_t *x, size_t xlen,
-                          unsigned threads)
+                          const ozk_vk *vk, const ozk_pk *pk, const ozk_srs *srs, const uint8_t *x,
+                          size_t xlen, unsigned threads)
 {
     int fds[2];
     *proof = NULL;
@@ -203,7 +203,7 @@ static int prove_in_child(child_report *rep, uint8_t **proof, uint8_t *y, const 
         size_t plen = 0;
         r.ylen = ozk_vk_output_bytes(vk);
         uint8_t *yy = malloc(r.ylen ? r.ylen : 1);
-        ozk_prove_opts o = { .threads = threads, .stats = &r.st };
+        ozk_prove_opts o = { .threads = threads, .stats = &r.st, .pk = pk };
         double c0 = cpu_s();
         r.rc = yy ? ozk_prove(&pf, &plen, yy, m, vk, srs, x, xlen, &o, r.err, sizeof r.err)
                   : OZK_ENOMEM;
@@ -271,6 +271,7 @@ static int bench_one(const char *path, const char **srs_paths, size_t nsrs, cons
     int ret = -1;
     ozk_model *m = NULL;
     ozk_vk *vk = NULL;
+    ozk_pk *pk = NULL;
     ozk_srs srs;
     memset(&srs, 0, sizeof srs);
     uint8_t *x = NULL, *y = NULL, *proof = NULL;
@@ -310,6 +311,12 @@ static int bench_one(const char *path, const char **srs_paths, size_t nsrs, cons
         goto out;
     }
     double t_vk = now_s() - t0;
+    t0 = now_s();
+    if (ozk_pk_build(&pk, m, vk, &srs, 0, err, sizeof err)) {
+        fprintf(stderr, "ozk-bench: %s: ozk_pk_build: %s\n", path, err);
+        goto out;
+    }
+    double t_pk = now_s() - t0;
     uint64_t params = ozk_model_param_count(m);
     size_t xlen = ozk_vk_input_bytes(vk), ylen = ozk_vk_output_bytes(vk);
     x = malloc(xlen ? xlen : 1);
@@ -320,14 +327,14 @@ static int bench_one(const char *path, const char **srs_paths, size_t nsrs, cons
         s ^= s << 13, s ^= s >> 7, s ^= s << 17;
         x[i] = (uint8_t)s;
     }
-    char c1[32], c4[32], c5[32];
+    char c1[32], c4[32], c5[32], c6[32];
     printf("%s %s: %s params, proofs over 2^%u (vk: %s), SRS %s 2^%u (%s, loaded in %s); vk build "
-           "%s\n",
+           "%s, proving key (once per model, kept) %s\n",
            markdown ? "<!--" : "#", base_name(path), fmt_count(c1, sizeof c1, params), need,
            ozk_vk_srs_log_size(vk) == need ? "agrees" : "DISAGREES",
            srs_path ? base_name(srs_path) : "dev, in memory", srs.log_size,
            srs.insecure ? "insecure" : "ceremony", fmt_s(c4, sizeof c4, t_srs),
-           fmt_s(c5, sizeof c5, t_vk));
+           fmt_s(c5, sizeof c5, t_vk), fmt_s(c6, sizeof c6, t_pk));
     if (markdown) printf("-->\n");
     fflush(stdout);
 
@@ -338,7 +345,7 @@ static int bench_one(const char *path, const char **srs_paths, size_t nsrs, cons
         size_t keep_i = 0;
         for (size_t r = 0; r < prove_runs; r++) {
             uint8_t *pf;
-            if (prove_in_child(&reps[r], &pf, y, m, vk, &srs, x, xlen, thr[ti])) goto out;
+            if (prove_in_child(&reps[r], &pf, y, m, vk, pk, &srs, x, xlen, thr[ti])) goto out;
             if (reps[r].rc) {
                 fprintf(stderr, "ozk-bench: %s: ozk_prove: %s\n", path, reps[r].err);
                 goto out;
@@ -413,6 +420,7 @@ out:
     free(proof);
     free(x);
     free(y);
+    ozk_pk_free(pk);
     ozk_vk_free(vk);
     ozk_srs_free(&srs);
     ozk_model_free(m);

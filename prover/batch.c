@@ -39,7 +39,7 @@ static void scaled_eq_table(ozk_fr *tab, const ozk_fr *z, uint32_t n, const ozk_
 
 int ozk_batch_prove(ozk_batch_proof *proof, ozk_fr *point, ozk_transcript *t,
                     const ozk_fr *const *polys, uint32_t npolys, uint32_t nvars,
-                    const ozk_batch_claim *claims, size_t k)
+                    const ozk_batch_claim *claims, size_t k, unsigned threads)
 {
     if (nvars < 1 || nvars > OZK_BATCH_MAX_VARS || npolys < 1 || npolys > OZK_BATCH_MAX_POLYS ||
         k < 1)
@@ -91,8 +91,8 @@ int ozk_batch_prove(ozk_batch_proof *proof, ozk_fr *point, ozk_transcript *t,
         terms[j].factors[1] = 2 * j + 1;
     }
     memset(proof, 0, sizeof *proof);
-    int rc = ozk_sumcheck_prove(&proof->sc, xs, finals, &tt, tables, 2 * (size_t)npolys, nvars,
-                                terms, npolys, 2, &sum);
+    int rc = ozk_sumcheck_prove_mt(&proof->sc, xs, finals, &tt, tables, 2 * (size_t)npolys, nvars,
+                                   terms, npolys, 2, &sum, threads);
     free(e);
     if (rc) return rc;
     proof->nvars = nvars;

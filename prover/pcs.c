@@ -69,9 +69,13 @@ static void interpolate3(ozk_fr out[3], const ozk_fr u[3], const ozk_fr v[3])
     }
 }
 
-int ozk_pcs_open(ozk_pcs_proof *proof, ozk_transcript *t, const ozk_srs *srs, const ozk_fr *evals,
-                 uint32_t nvars, const ozk_fr *point, const ozk_g1 *commitment, const ozk_fr *value,
-                 unsigned threads)
+/* The opening; hints (may be NULL) holds [P_1] .. [P_h], the commitments of the first h folds,
+ * when the caller could compute them more cheaply than by an MSM of each fold (ozk__pcs_open_
+ * many_hinted): they are used as they are, and a wrong hint yields a proof that fails. */
+static int open_impl(ozk_pcs_proof *proof, ozk_transcript *t, const ozk_srs *srs,
+                     const ozk_fr *evals, uint32_t nvars, const ozk_fr *point,
+                     const ozk_g1 *commitment, const ozk_fr *value, const ozk_g1 *hints, uint32_t h,
+                     unsigned threads)
 {
     if (nvars < 1 || nvars > OZK_PCS_MAX_VARS || ((size_t)1 << nvars) > srs->n) return OZK_EINVAL;
     const uint32_t n = nvars;
@@ -103,7 +107,9 @@ int ozk_pcs_open(ozk_pcs_proof *proof, ozk_transcript *t, const ozk_srs *srs, co
             ozk_fr_mul(&d, &d, &point[i]);
             ozk_fr_add(&dst[j], &src[2 * j], &d);
         }
-        if (i + 1 < n) {
+        if (i + 1 < n && hints && i < h) {
+            proof->folds[i] = hints[i];
+        } else if (i + 1 < n) {
             rc = ozk_pcs_commit(&proof->folds[i], srs, dst, half, threads);
             if (rc < 0) goto fail;
         }
@@ -209,17 +215,33 @@ fail:
     return rc;
 }
 
-int ozk_pcs_open_many(ozk_pcs_proof *proof, ozk_transcript *t, const ozk_srs *srs,
-                      const ozk_fr *const *evals, size_t k, uint32_t nvars, const ozk_fr *point,
-                      const ozk_g1 *commitments, const ozk_fr *values, unsigned threads)
+int ozk_pcs_open(ozk_pcs_proof *proof, ozk_transcript *t, const ozk_srs *srs, const ozk_fr *evals,
+                 uint32_t nvars, const ozk_fr *point, const ozk_g1 *commitment, const ozk_fr *value,
+                 unsigned threads)
 {
-    if (k == 0 || nvars < 1 || nvars > OZK_PCS_MAX_VARS || ((size_t)1 << nvars) > srs->n)
+    return open_impl(proof, t, srs, evals, nvars, point, commitment, value, NULL, 0, threads);
+}
+
+int ozk__pcs_open_many_hinted(ozk_pcs_proof *proof, ozk_transcript *t, const ozk_srs *srs,
+                              const ozk_fr *const *evals, size_t k, uint32_t nvars,
+                              const ozk_fr *point, const ozk_g1 *commitments, const ozk_fr *values,
+                              const ozk_g1 *hints, uint32_t h, unsigned threads)
+{
+    if (k == 0 || nvars < 1 || nvars > OZK_PCS_MAX_VARS || ((size_t)1 << nvars) > srs->n ||
+        h >= nvars || (hints && k > 8))
         return OZK_EINVAL;
     const size_t N = (size_t)1 << nvars;
     ozk_fr gamma, gi, tmp, v;
-    ozk_g1 c;
+    ozk_g1 c, comb[OZK_PCS_MAX_VARS];
     ozk__pcs_absorb_many(t, &gamma, k, nvars, point, commitments, values);
     ozk__pcs_combine(&c, &v, &gamma, commitments, values, k);
+    /* the folds are linear: [fold_l(sum_j gamma^j f_j)] = sum_j gamma^j [fold_l(f_j)] */
+    for (uint32_t l = 0; hints && l < h; l++) {
+        ozk_g1 col[8];
+        for (size_t j = 0; j < k; j++) col[j] = hints[j * h + l];
+        ozk_fr unused;
+        ozk__pcs_combine(&comb[l], &unused, &gamma, col, values, k);
+    }
     ozk_fr *f = calloc(N, sizeof *f); /* f = sum_j gamma^j f_j */
     if (!f) return OZK_ENOMEM;
     ozk_fr_set_one(&gi);
@@ -230,7 +252,15 @@ int ozk_pcs_open_many(ozk_pcs_proof *proof, ozk_transcript *t, const ozk_srs *sr
         }
         ozk_fr_mul(&gi, &gi, &gamma);
     }
-    int rc = ozk_pcs_open(proof, t, srs, f, nvars, point, &c, &v, threads);
+    int rc = open_impl(proof, t, srs, f, nvars, point, &c, &v, hints ? comb : NULL, h, threads);
     free(f);
     return rc;
+}
+
+int ozk_pcs_open_many(ozk_pcs_proof *proof, ozk_transcript *t, const ozk_srs *srs,
+                      const ozk_fr *const *evals, size_t k, uint32_t nvars, const ozk_fr *point,
+                      const ozk_g1 *commitments, const ozk_fr *values, unsigned threads)
+{
+    return ozk__pcs_open_many_hinted(proof, t, srs, evals, k, nvars, point, commitments, values,
+                                     NULL, 0, threads);
 }

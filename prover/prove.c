@@ -14,10 +14,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "ozk/batch.h"
 #include "ozk/error.h"
 #include "ozk/pcs.h"
+#include "../verifier/pcs_internal.h"
 #include "../verifier/proof_internal.h"
 
 static double now(void)
@@ -217,11 +219,16 @@ int ozk__prove_hooked(uint8_t **proof, size_t *proof_len, uint8_t *y_out, const 
     *proof = NULL;
     const ozk__plan *p = &vk->plan;
     unsigned threads = opts ? opts->threads : 0;
+    long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+    unsigned sc_threads = threads ? threads : (ncpu > 1 ? (unsigned)ncpu : 1);
     if (xlen != p->n_in) return fail(err, errlen, OZK_EINVAL, "the input has the wrong length");
     if (!(hooks && hooks->skip_model_check) && !ozk_vk_matches_model(vk, m))
         return fail(err, errlen, OZK_EINVAL, "the verifying key was not made from this model");
     if (memcmp(srs->id, vk->srs_id, 32) != 0 || srs->log_size < p->nvars)
         return fail(err, errlen, OZK_EINVAL, "the SRS is not the one the verifying key names");
+    const ozk_pk *pk = opts ? opts->pk : NULL;
+    if (pk && memcmp(ozk__pk_vk_hash(pk), vk->hash, 32) != 0)
+        return fail(err, errlen, OZK_EINVAL, "the proving key belongs to another verifying key");
 
     double t0 = now(), t1;
     ozk_prove_stats st;
@@ -236,6 +243,8 @@ int ozk__prove_hooked(uint8_t **proof, size_t *proof_len, uint8_t *y_out, const 
     ozk_batch_proof *bp = NULL;
     ozk_pcs_proof *pcs = NULL;
     ozk_batch_claim *bc = NULL;
+    ozk_pk *tmp_pk = NULL;
+    ozk_g1 *hints = NULL;
     int rc = witness_alloc(&w, p);
     if (rc) goto out;
 
@@ -361,7 +370,7 @@ int ozk__prove_hooked(uint8_t **proof, size_t *proof_len, uint8_t *y_out, const 
     const ozk_fr *polys[1 + OZK__MAX_WPOLYS] = { pa, pw[0], pw[1], pw[2] };
     uint32_t np = 1 + p->nwpolys;
     ozk_fr xstar[OZK_BATCH_MAX_VARS];
-    if ((rc = ozk_batch_prove(bp, xstar, &t, polys, np, p->nvars, bc, cl.n))) goto out;
+    if ((rc = ozk_batch_prove(bp, xstar, &t, polys, np, p->nvars, bc, cl.n, sc_threads))) goto out;
     if (hooks && hooks->open_delta) {
         ozk_fr dlt;
         ozk_fr_from_i64(&dlt, hooks->open_delta);
@@ -372,7 +381,21 @@ int ozk__prove_hooked(uint8_t **proof, size_t *proof_len, uint8_t *y_out, const 
     st.batch = now() - t1;
     t1 = now();
     stage(opts, "open");
-    if ((rc = ozk_batch_open(pcs, &t, srs, polys, comm, bp, xstar, threads))) goto out;
+    if (!pk) { /* a proving key for this proof only, with fewer levels (docs/protocol.md 11.5) */
+        if ((rc = ozk__pk_compute(&tmp_pk, p, vk->hash, pw, srs, OZK__PK_LEVELS_TMP, threads)))
+            goto out;
+        pk = tmp_pk;
+        st.pk = now() - t1;
+    }
+    uint32_t h = ozk__pk_levels(pk);
+    if (h && !(hints = malloc((size_t)np * h * sizeof *hints))) {
+        rc = OZK_ENOMEM;
+        goto out;
+    }
+    if (h && (rc = ozk__fold_hints(hints, pk, p, pa, srs, xstar, threads))) goto out;
+    if ((rc = ozk__pcs_open_many_hinted(pcs, &t, srs, polys, np, p->nvars, xstar, comm, bp->values,
+                                        h ? hints : NULL, h, threads)))
+        goto out;
     ozk_pcs_proof_encode(pc.o, pcs);
     pc.o += ozk_pcs_proof_size(p->nvars);
     st.open = now() - t1;
@@ -408,6 +431,8 @@ out:
     free(bp);
     free(pcs);
     free(bc);
+    free(hints);
+    ozk_pk_free(tmp_pk);
     return rc;
 }
 

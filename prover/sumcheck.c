@@ -12,6 +12,7 @@
  * products at x = 1), the coefficients by the inverse Vandermonde matrix of the nodes 0..d,
  * absorb, draw r_i, claim_{i+1} = p_i(r_i), and fold every table: f_j[p] = f_j(r_i, p).
  */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -48,11 +49,94 @@ static void lagrange_coeffs(ozk_fr vinv[][OZK_SUMCHECK_MAX_DEGREE + 1], uint32_t
     }
 }
 
+/* One round's sums over the pairs [p0, p1): acc[t D + x] += prod_{m in S_t} f_m(x, p), x != 1,
+ * with vals (ntables x D) as scratch. */
+struct round_job {
+    const ozk_fr *const *src; /* the current tables */
+    const ozk_sumcheck_term *terms;
+    size_t ntables, nterms, p0, p1;
+    uint32_t d;
+    ozk_fr *vals, *acc;
+};
+
+static void round_sums(const struct round_job *jb)
+{
+    const uint32_t d = jb->d, D = d + 1;
+    ozk_fr tmp, delta;
+    for (size_t k = 0; k < jb->nterms * D; k++) ozk_fr_set_zero(&jb->acc[k]);
+    for (size_t p = jb->p0; p < jb->p1; p++) {
+        /* vals[j D + x] = f_j(x, p) for x = 0..d */
+        for (size_t j = 0; j < jb->ntables; j++) {
+            const ozk_fr *src = jb->src[j];
+            ozk_fr *v = jb->vals + j * D;
+            v[0] = src[2 * p];
+            v[1] = src[2 * p + 1];
+            if (d >= 2) ozk_fr_sub(&delta, &v[1], &v[0]);
+            for (uint32_t x = 2; x <= d; x++) ozk_fr_add(&v[x], &v[x - 1], &delta);
+        }
+        for (size_t tm = 0; tm < jb->nterms; tm++) {
+            const ozk_sumcheck_term *term = &jb->terms[tm];
+            ozk_fr *a = jb->acc + tm * D;
+            for (uint32_t x = 0; x <= d; x = x ? x + 1 : 2) {
+                if (term->nfactors == 0) {
+                    ozk_fr_set_one(&tmp);
+                } else {
+                    tmp = jb->vals[(size_t)term->factors[0] * D + x];
+                    for (uint32_t m = 1; m < term->nfactors; m++)
+                        ozk_fr_mul(&tmp, &tmp, &jb->vals[(size_t)term->factors[m] * D + x]);
+                }
+                ozk_fr_add(&a[x], &a[x], &tmp);
+            }
+        }
+    }
+}
+
+/* Folds tables [j0, j1): work[j] = f_j(r, .) (in place after round 0: each table is one job's). */
+struct fold_job {
+    ozk_fr *work;
+    const ozk_fr *const *src;
+    size_t j0, j1, half0;
+    uint32_t nv;
+    const ozk_fr *r;
+};
+
+static void fold_tables(const struct fold_job *fj)
+{
+    for (size_t j = fj->j0; j < fj->j1; j++)
+        ozk_mle_fold_to(fj->work + j * fj->half0, fj->src[j], fj->nv, fj->r);
+}
+
+static void *round_thread(void *arg)
+{
+    round_sums(arg);
+    return NULL;
+}
+
+static void *fold_thread(void *arg)
+{
+    fold_tables(arg);
+    return NULL;
+}
+
+/* Below this many pairs a round runs on one thread: a thread costs more than it saves. */
+#define MT_MIN_PAIRS 4096
+
 int ozk_sumcheck_prove(ozk_sumcheck_proof *proof, ozk_fr *point, ozk_fr *finals, ozk_transcript *t,
                        const ozk_fr *const *tables, size_t ntables, uint32_t nvars,
                        const ozk_sumcheck_term *terms, size_t nterms, uint32_t degree,
                        const ozk_fr *claim)
 {
+    return ozk_sumcheck_prove_mt(proof, point, finals, t, tables, ntables, nvars, terms, nterms,
+                                 degree, claim, 1);
+}
+
+int ozk_sumcheck_prove_mt(ozk_sumcheck_proof *proof, ozk_fr *point, ozk_fr *finals,
+                          ozk_transcript *t, const ozk_fr *const *tables, size_t ntables,
+                          uint32_t nvars, const ozk_sumcheck_term *terms, size_t nterms,
+                          uint32_t degree, const ozk_fr *claim, unsigned threads)
+{
+    if (threads < 1) threads = 1;
+    if (threads > 2) threads = 2; /* one helper thread: the rounds split in two halves */
     if (nvars > OZK_SUMCHECK_MAX_VARS || degree == 0 || degree > OZK_SUMCHECK_MAX_DEGREE ||
         ntables == 0 || ozk_sumcheck_combiner_degree(terms, nterms) > degree)
         return OZK_EINVAL;
@@ -66,10 +150,17 @@ int ozk_sumcheck_prove(ozk_sumcheck_proof *proof, ozk_fr *point, ozk_fr *finals,
      * current pair (ntables x D) and the per-term sums (nterms x D) */
     if (half0 && ntables > (SIZE_MAX / sizeof(ozk_fr) - (ntables + nterms) * D) / half0)
         return OZK_ENOMEM;
-    size_t total = ntables * half0 + (ntables + nterms) * D;
+    /* and a second vals + acc for the helper thread */
+    size_t total = ntables * half0 + 2 * (ntables + nterms) * D;
     ozk_fr *buf = malloc(total * sizeof *buf);
     if (!buf) return OZK_ENOMEM;
     ozk_fr *work = buf, *vals = buf + ntables * half0, *acc = vals + ntables * D;
+    ozk_fr *vals2 = acc + nterms * D, *acc2 = vals2 + ntables * D;
+    const ozk_fr **cur_tab = malloc(ntables * sizeof *cur_tab);
+    if (!cur_tab) {
+        free(buf);
+        return OZK_ENOMEM;
+    }
 
     ozk_fr vinv[OZK_SUMCHECK_MAX_DEGREE + 1][OZK_SUMCHECK_MAX_DEGREE + 1];
     lagrange_coeffs(vinv, d);
@@ -79,36 +170,26 @@ int ozk_sumcheck_prove(ozk_sumcheck_proof *proof, ozk_fr *point, ozk_fr *finals,
     proof->degree = d;
     ozk__sumcheck_absorb_claim(t, claim, nvars, d);
 
-    ozk_fr cur = *claim, e[OZK_SUMCHECK_MAX_DEGREE + 1], r, tmp, delta;
+    ozk_fr cur = *claim, e[OZK_SUMCHECK_MAX_DEGREE + 1], r, tmp;
     for (uint32_t i = 0; i < nvars; i++) {
         const size_t half = (size_t)1 << (nvars - 1 - i);
-        for (size_t k = 0; k < nterms * D; k++) ozk_fr_set_zero(&acc[k]);
-
-        for (size_t p = 0; p < half; p++) {
-            /* vals[j D + x] = f_j(x, p) for x = 0..d */
-            for (size_t j = 0; j < ntables; j++) {
-                const ozk_fr *src = i ? work + j * half0 : tables[j];
-                ozk_fr *v = vals + j * D;
-                v[0] = src[2 * p];
-                v[1] = src[2 * p + 1];
-                if (d >= 2) ozk_fr_sub(&delta, &v[1], &v[0]);
-                for (uint32_t x = 2; x <= d; x++) ozk_fr_add(&v[x], &v[x - 1], &delta);
-            }
-            /* acc[t D + x] += prod_{m in S_t} f_m(x, p), x != 1 */
-            for (size_t tm = 0; tm < nterms; tm++) {
-                const ozk_sumcheck_term *term = &terms[tm];
-                ozk_fr *a = acc + tm * D;
-                for (uint32_t x = 0; x <= d; x = x ? x + 1 : 2) {
-                    if (term->nfactors == 0) {
-                        ozk_fr_set_one(&tmp);
-                    } else {
-                        tmp = vals[(size_t)term->factors[0] * D + x];
-                        for (uint32_t m = 1; m < term->nfactors; m++)
-                            ozk_fr_mul(&tmp, &tmp, &vals[(size_t)term->factors[m] * D + x]);
-                    }
-                    ozk_fr_add(&a[x], &a[x], &tmp);
-                }
-            }
+        for (size_t j = 0; j < ntables; j++) cur_tab[j] = i ? work + j * half0 : tables[j];
+        struct round_job jb = { cur_tab, terms, ntables, nterms, 0, half, d, vals, acc };
+        pthread_t th;
+        int mt = threads > 1 && half >= MT_MIN_PAIRS;
+        struct round_job jb2 = jb;
+        if (mt) { /* the upper half of the pairs on a helper thread; sums added in order */
+            jb.p1 = half / 2;
+            jb2.p0 = half / 2;
+            jb2.vals = vals2;
+            jb2.acc = acc2;
+            mt = pthread_create(&th, NULL, round_thread, &jb2) == 0;
+            if (!mt) jb.p1 = half;
+        }
+        round_sums(&jb);
+        if (mt) {
+            pthread_join(th, NULL);
+            for (size_t k = 0; k < nterms * D; k++) ozk_fr_add(&acc[k], &acc[k], &acc2[k]);
         }
 
         /* e[x] = p_i(x) = sum_t c_t acc_t[x]; p_i(1) = claim_i - p_i(0) */
@@ -135,12 +216,22 @@ int ozk_sumcheck_prove(ozk_sumcheck_proof *proof, ozk_fr *point, ozk_fr *finals,
         if (point) point[i] = r;
         ozk__sumcheck_poly_eval(&cur, c, d, &r);
 
-        /* bind variable i to r_i in every table */
-        for (size_t j = 0; j < ntables; j++)
-            ozk_mle_fold_to(work + j * half0, i ? work + j * half0 : tables[j], nvars - i, &r);
+        /* bind variable i to r_i in every table (the tables split between the threads) */
+        struct fold_job fj = { work, cur_tab, 0, ntables, half0, nvars - i, &r };
+        struct fold_job fj2 = fj;
+        int fmt = threads > 1 && half >= MT_MIN_PAIRS && ntables > 1;
+        if (fmt) {
+            fj.j1 = ntables / 2;
+            fj2.j0 = ntables / 2;
+            fmt = pthread_create(&th, NULL, fold_thread, &fj2) == 0;
+            if (!fmt) fj.j1 = ntables;
+        }
+        fold_tables(&fj);
+        if (fmt) pthread_join(th, NULL);
     }
     if (finals)
         for (size_t j = 0; j < ntables; j++) finals[j] = nvars ? work[j * half0] : tables[j][0];
+    free(cur_tab);
     free(buf);
     return 0;
 }

@@ -201,7 +201,7 @@ static void test_reference(void **state)
             ozk_transcript_init(&t1, DOMAIN);
             ozk_transcript_init(&t2, DOMAIN);
             const ozk_fr *polys[1] = { in.p };
-            assert_int_equal(ozk_batch_prove(&pf, x, &t1, polys, 1, n, in.c, k), 0);
+            assert_int_equal(ozk_batch_prove(&pf, x, &t1, polys, 1, n, in.c, k, 1), 0);
             ref_claims_true = 1;
             ref_prove(&want, &t2, in.p, n, in.c, k, 0);
             ref_claims_true = 0;
@@ -239,7 +239,7 @@ static void test_false_claims(void **state)
             ozk_fr one;
             ozk_fr_set_one(&one);
             ozk_transcript_init(&t, DOMAIN);
-            assert_int_equal(ozk_batch_prove(&pf, NULL, &t, polys, 1, n, in.c, k), 0);
+            assert_int_equal(ozk_batch_prove(&pf, NULL, &t, polys, 1, n, in.c, k, 1), 0);
             assert_int_equal(verify_all(&in, in.c, &pf), 1);
             for (size_t i = 0; i < k; i++) {
                 ozk_batch_claim c[MAXK];
@@ -249,7 +249,7 @@ static void test_false_claims(void **state)
                 assert_int_equal(verify_all(&in, c, &pf), 0);
                 /* a proof made (honestly, by the prover) for the false statement */
                 ozk_transcript_init(&t, DOMAIN);
-                assert_int_equal(ozk_batch_prove(&bad, NULL, &t, polys, 1, n, c, k), 0);
+                assert_int_equal(ozk_batch_prove(&bad, NULL, &t, polys, 1, n, c, k, 1), 0);
                 assert_int_equal(verify_all(&in, c, &bad), 0);
                 /* a false segment claim: the same segment at another offset, or another value */
                 if (in.seg_m[i] < n) {
@@ -260,7 +260,7 @@ static void test_false_claims(void **state)
                     memcpy(c, in.c, sizeof c);
                     c[i].point = pt;
                     ozk_transcript_init(&t, DOMAIN);
-                    assert_int_equal(ozk_batch_prove(&bad, NULL, &t, polys, 1, n, c, k), 0);
+                    assert_int_equal(ozk_batch_prove(&bad, NULL, &t, polys, 1, n, c, k, 1), 0);
                     assert_int_equal(verify_all(&in, c, &bad), 0);
                 }
             }
@@ -271,7 +271,7 @@ static void test_false_claims(void **state)
                 c[0] = in.c[k - 1];
                 c[k - 1] = in.c[0];
                 ozk_transcript_init(&t, DOMAIN);
-                assert_int_equal(ozk_batch_prove(&bad, NULL, &t, polys, 1, n, c, k), 0);
+                assert_int_equal(ozk_batch_prove(&bad, NULL, &t, polys, 1, n, c, k, 1), 0);
                 assert_int_equal(verify_all(&in, c, &bad), 1); /* valid for its own order */
                 /* not for the statement's (unless the swapped claims are the same: small n) */
                 int same = ozk_fr_eq(&in.c[0].value, &in.c[k - 1].value) &&
@@ -306,7 +306,7 @@ static void test_tampered(void **state)
         ozk_fr one;
         ozk_fr_set_one(&one);
         ozk_transcript_init(&t, DOMAIN);
-        assert_int_equal(ozk_batch_prove(&pf, NULL, &t, polys, 1, n, in.c, k), 0);
+        assert_int_equal(ozk_batch_prove(&pf, NULL, &t, polys, 1, n, in.c, k, 1), 0);
         for (uint32_t i = 0; i < n; i++) {
             for (uint32_t m = 0; m <= 2; m++) {
                 bad = pf;
@@ -350,8 +350,8 @@ static void test_tampered(void **state)
         memcpy(c, in.c, sizeof c);
         c[0].poly = 1;
         assert_int_equal(ozk_batch_verify(&fin, &t, 1, n, c, k, &pf), 0);
-        assert_int_equal(ozk_batch_prove(&bad, NULL, &t, polys, 1, n, c, k), OZK_EINVAL);
-        assert_int_equal(ozk_batch_prove(&bad, NULL, &t, polys, 1, n, in.c, 0), OZK_EINVAL);
+        assert_int_equal(ozk_batch_prove(&bad, NULL, &t, polys, 1, n, c, k, 1), OZK_EINVAL);
+        assert_int_equal(ozk_batch_prove(&bad, NULL, &t, polys, 1, n, in.c, 0, 1), OZK_EINVAL);
         free(in.p);
     }
     ozk_fr z[2], out[4];
@@ -383,7 +383,7 @@ static void test_end_to_end(void **state)
         ozk_pcs_proof op;
         ozk_fr x[MAXN], one;
         ozk_fr_set_one(&one);
-        assert_int_equal(ozk_batch_prove(&pf, x, &tp, polys, 1, n, in.c, k), 0);
+        assert_int_equal(ozk_batch_prove(&pf, x, &tp, polys, 1, n, in.c, k, 1), 0);
         assert_int_equal(ozk_batch_open(&op, &tp, &g_srs, polys, &com, &pf, x, 1), 0);
         ozk_batch_final fin;
         ozk_transcript_init(&tv, DOMAIN);
@@ -409,7 +409,7 @@ static void test_end_to_end(void **state)
         const ozk_fr *polys2[1] = { p2 };
         ozk_transcript_init(&tp, DOMAIN);
         ozk_transcript_absorb_g1(&tp, &com);
-        assert_int_equal(ozk_batch_prove(&pf, x, &tp, polys2, 1, n, c2, k), 0);
+        assert_int_equal(ozk_batch_prove(&pf, x, &tp, polys2, 1, n, c2, k, 1), 0);
         assert_int_equal(ozk_batch_open(&op, &tp, &g_srs, polys2, &com, &pf, x, 1), 0);
         ozk_transcript_init(&tv, DOMAIN);
         ozk_transcript_absorb_g1(&tv, &com);
@@ -464,7 +464,7 @@ static void test_two_polys(void **state)
         ozk_transcript tp, tv;
         ozk_transcript_init(&tp, DOMAIN);
         ozk_transcript_absorb_g1s(&tp, com, 2);
-        assert_int_equal(ozk_batch_prove(&pf, x, &tp, polys, 2, n, c, 4), 0);
+        assert_int_equal(ozk_batch_prove(&pf, x, &tp, polys, 2, n, c, 4, 1), 0);
         assert_int_equal(ozk_batch_open(&op, &tp, &g_srs, polys, com, &pf, x, 1), 0);
         ozk_batch_final fin;
         ozk_transcript_init(&tv, DOMAIN);
@@ -483,7 +483,7 @@ static void test_two_polys(void **state)
             assert_int_equal(ozk_batch_verify(&fin, &tv, 2, n, cb, 4, &pf), 0);
             ozk_transcript_init(&tp, DOMAIN);
             ozk_transcript_absorb_g1s(&tp, com, 2);
-            assert_int_equal(ozk_batch_prove(&bad, x, &tp, polys, 2, n, cb, 4), 0);
+            assert_int_equal(ozk_batch_prove(&bad, x, &tp, polys, 2, n, cb, 4, 1), 0);
             ozk_transcript_init(&tv, DOMAIN);
             ozk_transcript_absorb_g1s(&tv, com, 2);
             assert_int_equal(ozk_batch_verify(&fin, &tv, 2, n, cb, 4, &bad), 0);

@@ -178,6 +178,55 @@ static void test_roundtrip_digits(void **state)
     ozk_model_free(m);
 }
 
+/* The proof does not depend on the thread count (the threaded sumcheck adds in a fixed order). */
+static void test_threads_same_bytes(void **state)
+{
+    (void)state;
+    ozk_model *m = load_fixture("digits-mlp.ozkm");
+    ozk_vk *vk = make_vk(m);
+    uint8_t x[64], y[64], *p[2];
+    size_t len[2];
+    char err[256];
+    rand_input(x, m->n_in);
+    for (unsigned th = 1; th <= 2; th++) {
+        ozk_prove_opts o;
+        memset(&o, 0, sizeof o);
+        o.threads = th;
+        if (ozk_prove(&p[th - 1], &len[th - 1], y, m, vk, &g_srs, x, m->n_in, &o, err, sizeof err))
+            fail_msg("prove: %s", err);
+    }
+    assert_int_equal(len[0], len[1]);
+    assert_memory_equal(p[0], p[1], len[0]);
+    /* and not on the proving key: precomputed fold commitments give the same folds */
+    ozk_pk *pk;
+    assert_int_equal(ozk_pk_build(&pk, m, vk, &g_srs, 0, err, sizeof err), 0);
+    ozk_prove_opts o;
+    memset(&o, 0, sizeof o);
+    o.pk = pk;
+    uint8_t *q;
+    size_t qlen;
+    if (ozk_prove(&q, &qlen, y, m, vk, &g_srs, x, m->n_in, &o, err, sizeof err))
+        fail_msg("prove with pk: %s", err);
+    assert_int_equal(qlen, len[0]);
+    assert_memory_equal(q, p[0], qlen);
+    free(q);
+    /* a proving key of another model is refused */
+    ozk_model *m2 = model_mixed(0);
+    ozk_vk *vk2 = make_vk(m2);
+    assert_int_not_equal(ozk_prove(&q, &qlen, y, m2, vk2, &g_srs, x, m2->n_in, &o, err, sizeof err),
+                         0);
+    ozk_pk *pk2; /* and a proving key cannot be built from a vk of another model */
+    assert_int_equal(ozk_pk_build(&pk2, m2, vk, &g_srs, 0, err, sizeof err), OZK_EINVAL);
+    assert_null(pk2);
+    ozk_vk_free(vk2);
+    ozk_model_free(m2);
+    ozk_pk_free(pk);
+    free(p[0]);
+    free(p[1]);
+    ozk_vk_free(vk);
+    ozk_model_free(m);
+}
+
 static void test_roundtrip_mixed(void **state)
 {
     (void)state;
@@ -683,15 +732,15 @@ static int teardown(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_roundtrip_mixed),     cmocka_unit_test(test_roundtrip_digits),
-        cmocka_unit_test(test_every_proof_byte),    cmocka_unit_test(test_random_multibyte),
-        cmocka_unit_test(test_public_values),       cmocka_unit_test(test_vk_fields),
-        cmocka_unit_test(test_cheat_relu_output),   cmocka_unit_test(test_cheat_saturate),
-        cmocka_unit_test(test_cheat_shift),         cmocka_unit_test(test_cheat_limb),
-        cmocka_unit_test(test_cheat_mult),          cmocka_unit_test(test_cheat_pad),
-        cmocka_unit_test(test_cheat_public_output), cmocka_unit_test(test_cheat_each_column),
-        cmocka_unit_test(test_cheat_matmul),        cmocka_unit_test(test_cheat_opening),
-        cmocka_unit_test(test_property_inputs),
+        cmocka_unit_test(test_threads_same_bytes), cmocka_unit_test(test_roundtrip_mixed),
+        cmocka_unit_test(test_roundtrip_digits),   cmocka_unit_test(test_every_proof_byte),
+        cmocka_unit_test(test_random_multibyte),   cmocka_unit_test(test_public_values),
+        cmocka_unit_test(test_vk_fields),          cmocka_unit_test(test_cheat_relu_output),
+        cmocka_unit_test(test_cheat_saturate),     cmocka_unit_test(test_cheat_shift),
+        cmocka_unit_test(test_cheat_limb),         cmocka_unit_test(test_cheat_mult),
+        cmocka_unit_test(test_cheat_pad),          cmocka_unit_test(test_cheat_public_output),
+        cmocka_unit_test(test_cheat_each_column),  cmocka_unit_test(test_cheat_matmul),
+        cmocka_unit_test(test_cheat_opening),      cmocka_unit_test(test_property_inputs),
     };
     return TEST_RUN_WITH("proof", tests, setup, teardown);
 }

@@ -22,4 +22,14 @@ void ozk__pcs_absorb_many(ozk_transcript *t, ozk_fr *gamma, size_t k, uint32_t n
 void ozk__pcs_combine(ozk_g1 *c, ozk_fr *v, const ozk_fr *gamma, const ozk_g1 *commitments,
                       const ozk_fr *values, size_t k);
 
+/* ozk_pcs_open_many (prover/pcs.c) with the commitments of the first h folds of each polynomial
+ * given by the caller (k <= 8, h < nvars): hints[j h + l] = [f_j folded at point_0 .. point_l]
+ * (l < h). The proof is the same as without hints when they are right; the prover of
+ * ozk_prove computes them from precomputed commitments of P_W's strided parts (docs/protocol.md
+ * 11.5), far cheaper than an MSM of each fold. hints NULL: none. */
+int ozk__pcs_open_many_hinted(ozk_pcs_proof *proof, ozk_transcript *t, const ozk_srs *srs,
+                              const ozk_fr *const *evals, size_t k, uint32_t nvars,
+                              const ozk_fr *point, const ozk_g1 *commitments, const ozk_fr *values,
+                              const ozk_g1 *hints, uint32_t h, unsigned threads);
+
 #endif

@@ -196,6 +196,18 @@ int ozk__reject(ozk__verifier *c, const char *fmt, ...)
 #endif
     ;
 
+/* The proving key (prover/folds.c). */
+#define OZK__PK_LEVELS     6 /* fold levels precomputed by ozk_pk_build */
+#define OZK__PK_LEVELS_TMP 3 /* ... and by ozk_prove when it is given no proving key */
+int ozk__pk_compute(ozk_pk **out, const ozk__plan *p, const uint8_t vk_hash[32], ozk_fr *const *pw,
+                    const ozk_srs *srs, uint32_t h, unsigned threads);
+uint32_t ozk__pk_levels(const ozk_pk *pk);
+const uint8_t *ozk__pk_vk_hash(const ozk_pk *pk);
+/* hints[j h + l - 1] = [fold_l(P_j)] for l = 1..h (h = the pk's levels), j = 0 (P_A) .. nwpolys,
+ * at the batching point x: what ozk__pcs_open_many_hinted takes. */
+int ozk__fold_hints(ozk_g1 *hints, const ozk_pk *pk, const ozk__plan *p, const ozk_fr *pa,
+                    const ozk_srs *srs, const ozk_fr *x, unsigned threads);
+
 /* Test hooks of the prover (tests/test_proof.c only). */
 typedef struct ozk__witness ozk__witness;
 struct ozk__witness {

@@ -82,11 +82,12 @@ int ozk_batch_pad(ozk_fr *out, const ozk_fr *in, uint32_t m, uint32_t nvars);
  * fails. Writes the proof and x* into point (nvars elements; may be NULL). Allocates
  * (npolys + 1) 2^nvars elements (the E_j and one scratch table), and the sumcheck its work
  * buffer of npolys 2^nvars more; work: 2 K 2^nvars field operations (K 2^nvars
- * multiplications) for the E_j, then the sumcheck's. Returns 0, OZK_EINVAL, OZK_ENOMEM;
+ * multiplications) for the E_j, then the sumcheck's (on up to two threads, ozk_sumcheck_prove_mt;
+ * threads 0 or 1: one). Returns 0, OZK_EINVAL, OZK_ENOMEM;
  * on error t is unchanged. */
 int ozk_batch_prove(ozk_batch_proof *proof, ozk_fr *point, ozk_transcript *t,
                     const ozk_fr *const *polys, uint32_t npolys, uint32_t nvars,
-                    const ozk_batch_claim *claims, size_t k);
+                    const ozk_batch_claim *claims, size_t k, unsigned threads);
 
 /* The prover's opening of the result: ozk_pcs_open of P_0 at x* with value c_0 (npolys = 1),
  * else ozk_pcs_open_many of all P_j (gamma drawn after the commitments and all c_j). point is

@@ -73,6 +73,16 @@ void ozk_vk_output_range(const ozk_vk *vk, int64_t *lo, int64_t *hi);
 /* 1 if vk was built from m (same model hash and the same plan), else 0. */
 int ozk_vk_matches_model(const ozk_vk *vk, const ozk_model *m);
 
+/* A proving key: commitments precomputed from the weights that make the opening's folds of P_W
+ * nearly free (docs/protocol.md 11.5). Optional: ozk_prove computes a smaller one itself when it
+ * gets none. Build it once per model and keep it (the node does); it is bound to vk. Opaque. */
+typedef struct ozk_pk ozk_pk;
+/* m, vk and srs must belong together (else OZK_EINVAL). Small-scalar MSMs of about
+ * 6 |P_W| points in all. Returns 0, OZK_EINVAL or OZK_ENOMEM. */
+int ozk_pk_build(ozk_pk **out, const ozk_model *m, const ozk_vk *vk, const ozk_srs *srs,
+                 unsigned threads, char *err, size_t errlen);
+void ozk_pk_free(ozk_pk *pk); /* NULL is fine */
+
 /* Prover timings and sizes (seconds, wall clock). */
 typedef struct {
     double infer;  /* integer inference and the witness columns */
@@ -80,7 +90,8 @@ typedef struct {
     double layers; /* the layer sumchecks (dense, requantization) */
     double logup;  /* the LogUp-GKR range checks */
     double batch;  /* claim batching */
-    double open;   /* the joint HyperKZG opening */
+    double open;   /* the joint HyperKZG opening (pk included) */
+    double pk;     /* of which: a proving key made for this proof (0 when opts.pk is given) */
     double total;  /* all of it */
     size_t proof_bytes;
     uint64_t lookups; /* range-checked values (before padding) */
@@ -96,6 +107,7 @@ typedef struct {
     void (*progress)(void *ctx, const char *stage);
     void *progress_ctx;
     ozk_prove_stats *stats; /* filled when not NULL */
+    const ozk_pk *pk;       /* NULL: ozk_prove makes a smaller one for this proof */
 } ozk_prove_opts;
 
 /* Runs the model on x (canonical input bytes, xlen = ozk_vk_input_bytes) and proves the result.

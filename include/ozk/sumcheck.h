@@ -96,6 +96,14 @@ int ozk_sumcheck_prove(ozk_sumcheck_proof *proof, ozk_fr *point, ozk_fr *finals,
                        const ozk_sumcheck_term *terms, size_t nterms, uint32_t degree,
                        const ozk_fr *claim);
 
+/* The same with up to two threads (threads 0 or 1: one): each round's pairs split in two halves
+ * and the folds by table; the sums are added in a fixed order, so the proof does not depend on
+ * the thread count. Rounds with fewer than 4096 pairs run on the caller's thread alone. */
+int ozk_sumcheck_prove_mt(ozk_sumcheck_proof *proof, ozk_fr *point, ozk_fr *finals,
+                          ozk_transcript *t, const ozk_fr *const *tables, size_t ntables,
+                          uint32_t nvars, const ozk_sumcheck_term *terms, size_t nterms,
+                          uint32_t degree, const ozk_fr *claim, unsigned threads);
+
 /* The round checks. 1 if proof has exactly nvars rounds of degree exactly `degree` (the
  * statement's, not the proof's choice: a proof of any other degree is rejected) and every round
  * satisfies p_i(0) + p_i(1) = claim_i; then out holds r and the expected final value, and the
