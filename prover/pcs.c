@@ -45,6 +45,24 @@ static void horner(ozk_fr *out, const ozk_fr *p, size_t n, const ozk_fr *u)
     *out = acc;
 }
 
+/* P(r) and P(-r) in one pass: P(X) = E(X^2) + X O(X^2), E and O by Horner at r^2 (n even). */
+static void eval_pm(ozk_fr *plus, ozk_fr *minus, const ozk_fr *p, size_t n, const ozk_fr *r,
+                    const ozk_fr *r2)
+{
+    ozk_fr e, o, t;
+    ozk_fr_set_zero(&e);
+    ozk_fr_set_zero(&o);
+    for (size_t k = n / 2; k-- > 0;) {
+        ozk_fr_mul(&e, &e, r2);
+        ozk_fr_add(&e, &e, &p[2 * k]);
+        ozk_fr_mul(&o, &o, r2);
+        ozk_fr_add(&o, &o, &p[2 * k + 1]);
+    }
+    ozk_fr_mul(&t, &o, r);
+    ozk_fr_add(plus, &e, &t);
+    ozk_fr_sub(minus, &e, &t);
+}
+
 /* The coefficients out[0..2] of the parabola through (u_t, v_t), t < 3 (distinct u_t):
  * Lagrange, each basis polynomial (X - u_a)(X - u_b) / ((u_t - u_a)(u_t - u_b)). */
 static void interpolate3(ozk_fr out[3], const ozk_fr u[3], const ozk_fr v[3])
@@ -122,8 +140,10 @@ static int open_impl(ozk_pcs_proof *proof, ozk_transcript *t, const ozk_srs *srs
     u[0] = r;
     ozk_fr_neg(&u[1], &r);
     ozk_fr_sqr(&u[2], &r);
-    for (uint32_t i = 0; i < n; i++)
-        for (int k = 0; k < 3; k++) horner(&proof->evals[i][k], buf + off[i], N >> i, &u[k]);
+    for (uint32_t i = 0; i < n; i++) {
+        eval_pm(&proof->evals[i][0], &proof->evals[i][1], buf + off[i], N >> i, &r, &u[2]);
+        horner(&proof->evals[i][2], buf + off[i], N >> i, &u[2]);
+    }
     ozk_transcript_absorb_frs(t, &proof->evals[0][0], 3 * (size_t)n);
     ozk_transcript_challenge(t, &q);
 
@@ -242,15 +262,17 @@ int ozk__pcs_open_many_hinted(ozk_pcs_proof *proof, ozk_transcript *t, const ozk
         ozk_fr unused;
         ozk__pcs_combine(&comb[l], &unused, &gamma, col, values, k);
     }
-    ozk_fr *f = calloc(N, sizeof *f); /* f = sum_j gamma^j f_j */
+    ozk_fr *f = malloc(N * sizeof *f); /* f = sum_j gamma^j f_j */
     if (!f) return OZK_ENOMEM;
     ozk_fr_set_one(&gi);
-    for (size_t j = 0; j < k; j++) {
+    memcpy(f, evals[0], N * sizeof *f); /* gamma^0 = 1 */
+    for (size_t j = 1; j < k; j++) {
+        ozk_fr_mul(&gi, &gi, &gamma);
         for (size_t b = 0; b < N; b++) {
+            if (ozk_fr_is_zero(&evals[j][b])) continue; /* padding */
             ozk_fr_mul(&tmp, &gi, &evals[j][b]);
             ozk_fr_add(&f[b], &f[b], &tmp);
         }
-        ozk_fr_mul(&gi, &gi, &gamma);
     }
     int rc = open_impl(proof, t, srs, f, nvars, point, &c, &v, hints ? comb : NULL, h, threads);
     free(f);

@@ -57,12 +57,14 @@ struct round_job {
     size_t ntables, nterms, p0, p1;
     uint32_t d;
     ozk_fr *vals, *acc;
+    uint8_t *zero; /* ntables flags: table j is 0 at both entries of the pair */
 };
 
 static void round_sums(const struct round_job *jb)
 {
     const uint32_t d = jb->d, D = d + 1;
     ozk_fr tmp, delta;
+    uint8_t *zero = jb->zero;
     for (size_t k = 0; k < jb->nterms * D; k++) ozk_fr_set_zero(&jb->acc[k]);
     for (size_t p = jb->p0; p < jb->p1; p++) {
         /* vals[j D + x] = f_j(x, p) for x = 0..d */
@@ -71,12 +73,17 @@ static void round_sums(const struct round_job *jb)
             ozk_fr *v = jb->vals + j * D;
             v[0] = src[2 * p];
             v[1] = src[2 * p + 1];
+            zero[j] = ozk_fr_is_zero(&v[0]) && ozk_fr_is_zero(&v[1]);
+            if (zero[j]) continue; /* (vals then unused: every term with it is skipped) */
             if (d >= 2) ozk_fr_sub(&delta, &v[1], &v[0]);
             for (uint32_t x = 2; x <= d; x++) ozk_fr_add(&v[x], &v[x - 1], &delta);
         }
         for (size_t tm = 0; tm < jb->nterms; tm++) {
             const ozk_sumcheck_term *term = &jb->terms[tm];
             ozk_fr *a = jb->acc + tm * D;
+            int skip = 0; /* a factor that is zero on the whole pair: the term adds nothing */
+            for (uint32_t m = 0; m < term->nfactors; m++) skip |= zero[term->factors[m]];
+            if (skip) continue;
             for (uint32_t x = 0; x <= d; x = x ? x + 1 : 2) {
                 if (term->nfactors == 0) {
                     ozk_fr_set_one(&tmp);
@@ -102,8 +109,23 @@ struct fold_job {
 
 static void fold_tables(const struct fold_job *fj)
 {
-    for (size_t j = fj->j0; j < fj->j1; j++)
-        ozk_mle_fold_to(fj->work + j * fj->half0, fj->src[j], fj->nv, fj->r);
+    /* ozk_mle_fold_to, skipping the multiplication for a constant pair (the zero padding of
+     * the tables batching is given is most of them) */
+    size_t half = (size_t)1 << (fj->nv - 1);
+    ozk_fr dlt;
+    for (size_t j = fj->j0; j < fj->j1; j++) {
+        const ozk_fr *in = fj->src[j];
+        ozk_fr *out = fj->work + j * fj->half0;
+        for (size_t i = 0; i < half; i++) {
+            ozk_fr_sub(&dlt, &in[2 * i + 1], &in[2 * i]);
+            if (ozk_fr_is_zero(&dlt)) {
+                out[i] = in[2 * i];
+                continue;
+            }
+            ozk_fr_mul(&dlt, &dlt, fj->r);
+            ozk_fr_add(&out[i], &in[2 * i], &dlt);
+        }
+    }
 }
 
 static void *round_thread(void *arg)
@@ -157,7 +179,10 @@ int ozk_sumcheck_prove_mt(ozk_sumcheck_proof *proof, ozk_fr *point, ozk_fr *fina
     ozk_fr *work = buf, *vals = buf + ntables * half0, *acc = vals + ntables * D;
     ozk_fr *vals2 = acc + nterms * D, *acc2 = vals2 + ntables * D;
     const ozk_fr **cur_tab = malloc(ntables * sizeof *cur_tab);
-    if (!cur_tab) {
+    uint8_t *zflags = malloc(2 * ntables);
+    if (!cur_tab || !zflags) {
+        free(cur_tab);
+        free(zflags);
         free(buf);
         return OZK_ENOMEM;
     }
@@ -174,7 +199,7 @@ int ozk_sumcheck_prove_mt(ozk_sumcheck_proof *proof, ozk_fr *point, ozk_fr *fina
     for (uint32_t i = 0; i < nvars; i++) {
         const size_t half = (size_t)1 << (nvars - 1 - i);
         for (size_t j = 0; j < ntables; j++) cur_tab[j] = i ? work + j * half0 : tables[j];
-        struct round_job jb = { cur_tab, terms, ntables, nterms, 0, half, d, vals, acc };
+        struct round_job jb = { cur_tab, terms, ntables, nterms, 0, half, d, vals, acc, zflags };
         pthread_t th;
         int mt = threads > 1 && half >= MT_MIN_PAIRS;
         struct round_job jb2 = jb;
@@ -183,6 +208,7 @@ int ozk_sumcheck_prove_mt(ozk_sumcheck_proof *proof, ozk_fr *point, ozk_fr *fina
             jb2.p0 = half / 2;
             jb2.vals = vals2;
             jb2.acc = acc2;
+            jb2.zero = zflags + ntables;
             mt = pthread_create(&th, NULL, round_thread, &jb2) == 0;
             if (!mt) jb.p1 = half;
         }
@@ -232,6 +258,7 @@ int ozk_sumcheck_prove_mt(ozk_sumcheck_proof *proof, ozk_fr *point, ozk_fr *fina
     if (finals)
         for (size_t j = 0; j < ntables; j++) finals[j] = nvars ? work[j * half0] : tables[j][0];
     free(cur_tab);
+    free(zflags);
     free(buf);
     return 0;
 }
