@@ -51,19 +51,6 @@
 #define MAX_THREADS 8
 #define MAX_RUNS    101
 
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 static int read_file(const char *path, uint8_t **out, size_t *len)
 {
     *out = NULL;
@@ -296,27 +283,27 @@ static int bench_one(const char *path, const char **srs_paths, size_t nsrs, cons
         uint32_t ls = srs_file_log_size(srs_paths[i]);
         if (ls >= need && (!srs_path || ls < best)) srs_path = srs_paths[i], best = ls;
     }
-    double t0 = now_s(), t_srs;
+    double t0 = bench_now(), t_srs;
     if (srs_path) {
         if (load_srs(&srs, srs_path)) goto out;
     } else if (ozk_srs_dev(&srs, need, 0)) {
         fprintf(stderr, "ozk-bench: cannot make a dev SRS of 2^%u\n", need);
         goto out;
     }
-    t_srs = now_s() - t0;
+    t_srs = bench_now() - t0;
 
-    t0 = now_s();
+    t0 = bench_now();
     if (ozk_vk_build(&vk, m, &srs, 0, err, sizeof err)) {
         fprintf(stderr, "ozk-bench: %s: ozk_vk_build: %s\n", path, err);
         goto out;
     }
-    double t_vk = now_s() - t0;
-    t0 = now_s();
+    double t_vk = bench_now() - t0;
+    t0 = bench_now();
     if (ozk_pk_build(&pk, m, vk, &srs, 0, err, sizeof err)) {
         fprintf(stderr, "ozk-bench: %s: ozk_pk_build: %s\n", path, err);
         goto out;
     }
-    double t_pk = now_s() - t0;
+    double t_pk = bench_now() - t0;
     uint64_t params = ozk_model_param_count(m);
     size_t xlen = ozk_vk_input_bytes(vk), ylen = ozk_vk_output_bytes(vk);
     x = malloc(xlen ? xlen : 1);
@@ -359,7 +346,7 @@ static int bench_one(const char *path, const char **srs_paths, size_t nsrs, cons
          * the same statement has the same size and verifies the same way) */
         double sorted[MAX_RUNS];
         memcpy(sorted, tot, prove_runs * sizeof *tot);
-        qsort(sorted, prove_runs, sizeof *sorted, cmp_double);
+        qsort(sorted, prove_runs, sizeof *sorted, bench_cmp_double);
         size_t med = keep_i;
         for (size_t r = 0; r < prove_runs; r++)
             if (tot[r] == sorted[prove_runs / 2]) med = r;
@@ -373,12 +360,12 @@ static int bench_one(const char *path, const char **srs_paths, size_t nsrs, cons
             goto out;
         }
         for (size_t r = 0; r < runs; r++) {
-            double a = now_s();
+            double a = bench_now();
             v = ozk_verify(vk, x, xlen, y, ylen, proof, rp->proof_len, err, sizeof err);
-            vt[r] = now_s() - a;
+            vt[r] = bench_now() - a;
             if (v != 1) goto out;
         }
-        qsort(vt, runs, sizeof *vt, cmp_double);
+        qsort(vt, runs, sizeof *vt, bench_cmp_double);
         double ver = vt[runs / 2];
         free(proof);
         proof = NULL;

@@ -19,14 +19,14 @@ void bench_sink(const void *p, size_t n)
     g_sink ^= x;
 }
 
-static double now_s(void)
+double bench_now(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-static int cmp_double(const void *a, const void *b)
+int bench_cmp_double(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
     return (x > y) - (x < y);
@@ -127,11 +127,11 @@ int bench_main(int argc, char **argv, const struct bench *table, size_t n)
         double t[101];
         table[b].run(iters < 10 ? iters : iters / 10); /* warm-up */
         for (size_t r = 0; r < runs; r++) {
-            double t0 = now_s();
+            double t0 = bench_now();
             table[b].run(iters);
-            t[r] = now_s() - t0;
+            t[r] = bench_now() - t0;
         }
-        qsort(t, runs, sizeof t[0], cmp_double);
+        qsort(t, runs, sizeof t[0], bench_cmp_double);
         double med = t[runs / 2], ns = med * 1e9 / (double)iters;
         if (table[b].bytes_per_op) {
             double mbs = (double)table[b].bytes_per_op * (double)iters / med / 1e6;

@@ -23,6 +23,10 @@ struct bench {
 /* Keeps the compiler from deleting a computation whose result is otherwise unused. */
 void bench_sink(const void *p, size_t n);
 
+/* Seconds on CLOCK_MONOTONIC; a qsort comparator of doubles (ascending). */
+double bench_now(void);
+int bench_cmp_double(const void *a, const void *b);
+
 /* Parses argv (--filter, --iters, --runs, --list, --markdown, --help) and runs the matching
  * benchmarks of the table. Returns the process exit status. */
 int bench_main(int argc, char **argv, const struct bench *table, size_t n);

@@ -29,12 +29,6 @@ static double now(void)
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-static int fail(char *err, size_t errlen, int code, const char *msg)
-{
-    if (errlen) snprintf(err, errlen, "%s", msg);
-    return code;
-}
-
 /* ---- the witness ---------------------------------------------------------------------------- */
 
 static void witness_free(ozk__witness *w, uint32_t nlayers)
@@ -221,14 +215,16 @@ int ozk__prove_hooked(uint8_t **proof, size_t *proof_len, uint8_t *y_out, const 
     unsigned threads = opts ? opts->threads : 0;
     long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
     unsigned sc_threads = threads ? threads : (ncpu > 1 ? (unsigned)ncpu : 1);
-    if (xlen != p->n_in) return fail(err, errlen, OZK_EINVAL, "the input has the wrong length");
+    if (xlen != p->n_in)
+        return ozk__fail(err, errlen, OZK_EINVAL, "the input has the wrong length");
     if (!(hooks && hooks->skip_model_check) && !ozk_vk_matches_model(vk, m))
-        return fail(err, errlen, OZK_EINVAL, "the verifying key was not made from this model");
+        return ozk__fail(err, errlen, OZK_EINVAL, "the verifying key was not made from this model");
     if (memcmp(srs->id, vk->srs_id, 32) != 0 || srs->log_size < p->nvars)
-        return fail(err, errlen, OZK_EINVAL, "the SRS is not the one the verifying key names");
+        return ozk__fail(err, errlen, OZK_EINVAL, "the SRS is not the one the verifying key names");
     const ozk_pk *pk = opts ? opts->pk : NULL;
     if (pk && memcmp(ozk__pk_vk_hash(pk), vk->hash, 32) != 0)
-        return fail(err, errlen, OZK_EINVAL, "the proving key belongs to another verifying key");
+        return ozk__fail(err, errlen, OZK_EINVAL,
+                         "the proving key belongs to another verifying key");
 
     double t0 = now(), t1;
     ozk_prove_stats st;
@@ -270,8 +266,8 @@ int ozk__prove_hooked(uint8_t **proof, size_t *proof_len, uint8_t *y_out, const 
         free(eng);
         if (!same) {
             free(xq);
-            rc = fail(err, errlen, OZK_EINVAL,
-                      "internal error: the witness and the engine disagree");
+            rc = ozk__fail(err, errlen, OZK_EINVAL,
+                           "internal error: the witness and the engine disagree");
             goto out;
         }
     }
@@ -354,7 +350,7 @@ int ozk__prove_hooked(uint8_t **proof, size_t *proof_len, uint8_t *y_out, const 
     /* 4. range checks */
     stage(opts, "logup");
     if ((rc = ozk__range_prove(&pc, wf, wnum))) {
-        if (rc == OZK_ERANGE) fail(err, errlen, rc, "a LogUp denominator is zero (retry)");
+        if (rc == OZK_ERANGE) ozk__fail(err, errlen, rc, "a LogUp denominator is zero (retry)");
         goto out;
     }
     st.logup = now() - t1;
@@ -400,7 +396,8 @@ int ozk__prove_hooked(uint8_t **proof, size_t *proof_len, uint8_t *y_out, const 
     pc.o += ozk_pcs_proof_size(p->nvars);
     st.open = now() - t1;
     if ((size_t)(pc.o - buf) != plen) {
-        rc = fail(err, errlen, OZK_EINVAL, "internal error: proof length differs from the plan");
+        rc = ozk__fail(err, errlen, OZK_EINVAL,
+                       "internal error: proof length differs from the plan");
         goto out;
     }
     stage(opts, "done");
@@ -417,7 +414,7 @@ int ozk__prove_hooked(uint8_t **proof, size_t *proof_len, uint8_t *y_out, const 
     buf = NULL;
     rc = 0;
 out:
-    if (rc == OZK_ENOMEM) fail(err, errlen, rc, "out of memory");
+    if (rc == OZK_ENOMEM) ozk__fail(err, errlen, rc, "out of memory");
     witness_free(&w, p->nlayers);
     ozk__claims_free(&cl);
     free(pa);

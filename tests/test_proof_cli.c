@@ -9,7 +9,6 @@
  * missing files and malformed JSON are errors (exit 2). prove refuses a vk of another model or
  * another SRS.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,35 +30,9 @@ static char g_want_y[200];                                /* the golden "output_
 static char g_want_x[200];                                /* the golden "input_q" value */
 static char *g_commit_out, *g_prove_out;                  /* what commit and prove printed */
 
-/* `OZK_BIN args`, printf-style */
-static int run(char **out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int run(char **out, const char *fmt, ...)
-{
-    char args[4096], cmd[8192];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(args, sizeof args, fmt, ap);
-    va_end(ap);
-    snprintf(cmd, sizeof cmd, "'%s' %s", OZK_BIN, args);
-    return test_sh(out, cmd);
-}
-
-/* `OZK_BIN args` exits with code and prints needle */
-static void expect(int code, const char *needle, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void expect(int code, const char *needle, const char *fmt, ...)
-{
-    char args[4096], *out;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(args, sizeof args, fmt, ap);
-    va_end(ap);
-    int rc = run(&out, "%s", args);
-    if (rc != code || (needle && !strstr(out, needle)))
-        fail_msg("`ozk %s`: exit %d (want %d), output:\n%s\n(want '%s')", args, rc, code, out,
-                 needle ? needle : "");
-    free(out);
-}
+/* `OZK_BIN args`, printf-style; and the same expected to exit with code and print needle */
+#define run(out, ...)             test_bin(out, OZK_BIN, __VA_ARGS__)
+#define expect(code, needle, ...) test_bin_expect(OZK_BIN, code, needle, __VA_ARGS__)
 
 static void path_in(char *out, size_t cap, const char *name)
 {
@@ -339,18 +312,14 @@ static void test_errors(void **state)
 static int setup(void **state)
 {
     (void)state;
-    snprintf(g_dir, sizeof g_dir, "/tmp/ozk-test-proof-cli-XXXXXX");
-    assert_non_null(mkdtemp(g_dir));
+    test_tmpdir(g_dir, sizeof g_dir, "proof-cli");
     return 0;
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    char cmd[128], *out;
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", g_dir);
-    test_sh(&out, cmd);
-    free(out);
+    test_rmdir(g_dir);
     free(g_commit_out);
     free(g_prove_out);
     return 0;

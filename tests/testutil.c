@@ -4,6 +4,7 @@
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <stdlib.h>
+#include <errno.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -164,6 +165,51 @@ char *test_sh_ok(const char *cmd)
            (out[n - 1] == ' ' || out[n - 1] == '\n' || out[n - 1] == '\r' || out[n - 1] == '\t'))
         out[--n] = '\0';
     return out;
+}
+
+void test_tmpdir(char *dir, size_t cap, const char *name)
+{
+    snprintf(dir, cap, "/tmp/ozk-test-%s-XXXXXX", name);
+    if (!mkdtemp(dir)) fail_msg("mkdtemp %s: %s", dir, strerror(errno));
+}
+
+void test_rmdir(const char *dir)
+{
+    char cmd[512], *out;
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    test_sh(&out, cmd);
+    free(out);
+}
+
+static int bin_v(char **out, const char *bin, const char *fmt, va_list ap, char *args, size_t cap)
+{
+    char cmd[8192];
+    vsnprintf(args, cap, fmt, ap);
+    snprintf(cmd, sizeof cmd, "'%s' %s", bin, args);
+    return test_sh(out, cmd);
+}
+
+int test_bin(char **out, const char *bin, const char *fmt, ...)
+{
+    char args[4096];
+    va_list ap;
+    va_start(ap, fmt);
+    int rc = bin_v(out, bin, fmt, ap, args, sizeof args);
+    va_end(ap);
+    return rc;
+}
+
+void test_bin_expect(const char *bin, int code, const char *needle, const char *fmt, ...)
+{
+    char args[4096], *out;
+    va_list ap;
+    va_start(ap, fmt);
+    int rc = bin_v(&out, bin, fmt, ap, args, sizeof args);
+    va_end(ap);
+    if (rc != code || (needle && !strstr(out, needle)))
+        fail_msg("`%s %s`: exit %d (want %d), output:\n%s\n(want '%s')", bin, args, rc, code, out,
+                 needle ? needle : "");
+    free(out);
 }
 
 char *test_http_read_body(int fd, size_t cap)

@@ -40,6 +40,19 @@ int test_sh(char **out, const char *cmd);
  * output without trailing white space (free() it). */
 char *test_sh_ok(const char *cmd);
 
+/* A new folder /tmp/ozk-test-NAME-XXXXXX (dir holds cap bytes; fails the test when it cannot),
+ * and its removal with everything in it. */
+void test_tmpdir(char *dir, size_t cap, const char *name);
+void test_rmdir(const char *dir);
+
+/* Runs `'bin' ARGS` (ARGS printf-style) through test_sh: the exit status, the output in *out. */
+int test_bin(char **out, const char *bin, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* The same; fails the test, showing the command and its output, unless it exits with code and
+ * (needle not NULL) its output contains needle. */
+void test_bin_expect(const char *bin, int code, const char *needle, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
 /* Reads a whole file into a new NUL-terminated buffer (free() it) and its length into *len;
  * fails the test, naming the file, when it cannot. */
 uint8_t *test_read_file(const char *path, size_t *len);

@@ -21,13 +21,7 @@
 #include "../model/internal.h"
 #include "proof_internal.h"
 
-static int fail(char *err, size_t errlen, int code, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 4, 5)))
-#endif
-    ;
-
-static int fail(char *err, size_t errlen, int code, const char *fmt, ...)
+int ozk__fail(char *err, size_t errlen, int code, const char *fmt, ...)
 {
     if (errlen) {
         va_list ap;
@@ -161,77 +155,80 @@ int ozk__plan_derive(ozk__plan *p, char *err, size_t errlen)
     p->cols = NULL;
     p->lookups = NULL;
     if (p->nlayers < 1 || p->nlayers > OZK_MODEL_MAX_LAYERS)
-        return fail(err, errlen, OZK_EINVAL, "plan: %u layers", p->nlayers);
+        return ozk__fail(err, errlen, OZK_EINVAL, "plan: %u layers", p->nlayers);
     if (p->n_in < 1 || p->n_in > OZK_MODEL_MAX_LEN || p->n_out < 1 || p->n_out > OZK_MODEL_MAX_LEN)
-        return fail(err, errlen, OZK_EINVAL, "plan: input or output length out of range");
+        return ozk__fail(err, errlen, OZK_EINVAL, "plan: input or output length out of range");
     if (p->k < OZK__K_MIN || p->k > OZK__K_MAX)
-        return fail(err, errlen, OZK_EINVAL, "plan: table bits k = %u outside [%d, %d]", p->k,
-                    OZK__K_MIN, OZK__K_MAX);
+        return ozk__fail(err, errlen, OZK_EINVAL, "plan: table bits k = %u outside [%d, %d]", p->k,
+                         OZK__K_MIN, OZK__K_MAX);
     if (!finite_pos(p->in_scale) || !finite_pos(p->out_scale))
-        return fail(err, errlen, OZK_EINVAL, "plan: a scale is not a positive finite number");
+        return ozk__fail(err, errlen, OZK_EINVAL, "plan: a scale is not a positive finite number");
     uint32_t k = p->k, ncols = 0, nlk = 0;
     for (uint32_t j = 0; j < p->nlayers; j++) {
         ozk__plan_layer *l = &p->layers[j];
         int last = j + 1 == p->nlayers;
         if (l->n_in < 1 || l->n_in > OZK_MODEL_MAX_LEN || l->n_out < 1 ||
             l->n_out > OZK_MODEL_MAX_LEN)
-            return fail(err, errlen, OZK_EINVAL, "plan: layer %u: length out of range", j);
+            return ozk__fail(err, errlen, OZK_EINVAL, "plan: layer %u: length out of range", j);
         if (l->in0 > j || (l->kind == OZK_LAYER_ADD ? l->in1 > j : l->in1 != UINT32_MAX))
-            return fail(err, errlen, OZK_EINVAL, "plan: layer %u reads a later tensor", j);
+            return ozk__fail(err, errlen, OZK_EINVAL, "plan: layer %u reads a later tensor", j);
         if (l->in0 != 0 && !p->layers[l->in0 - 1].requant)
-            return fail(err, errlen, OZK_EINVAL, "plan: layer %u reads an int32 tensor", j);
+            return ozk__fail(err, errlen, OZK_EINVAL, "plan: layer %u reads an int32 tensor", j);
         if (l->kind == OZK_LAYER_ADD && l->in1 != 0 && !p->layers[l->in1 - 1].requant)
-            return fail(err, errlen, OZK_EINVAL, "plan: layer %u reads an int32 tensor", j);
+            return ozk__fail(err, errlen, OZK_EINVAL, "plan: layer %u reads an int32 tensor", j);
         switch (l->kind) {
         case OZK_LAYER_DENSE:
             if (l->n_in != tensor_len(p, l->in0) || l->ka || l->kb)
-                return fail(err, errlen, OZK_EINVAL, "plan: dense layer %u is inconsistent", j);
+                return ozk__fail(err, errlen, OZK_EINVAL, "plan: dense layer %u is inconsistent",
+                                 j);
             break;
         case OZK_LAYER_ADD:
             if (l->n_in != l->n_out || l->n_in != tensor_len(p, l->in0) ||
                 l->n_in != tensor_len(p, l->in1))
-                return fail(err, errlen, OZK_EINVAL, "plan: add layer %u is inconsistent", j);
+                return ozk__fail(err, errlen, OZK_EINVAL, "plan: add layer %u is inconsistent", j);
             break;
         case OZK_LAYER_RELU:
             if (l->n_in != l->n_out || l->n_in != tensor_len(p, l->in0) || l->ka || l->kb ||
                 !l->requant)
-                return fail(err, errlen, OZK_EINVAL, "plan: relu layer %u is inconsistent", j);
+                return ozk__fail(err, errlen, OZK_EINVAL, "plan: relu layer %u is inconsistent", j);
             break;
         default:
-            return fail(err, errlen, OZK_EINVAL, "plan: layer %u: unknown kind", j);
+            return ozk__fail(err, errlen, OZK_EINVAL, "plan: layer %u: unknown kind", j);
         }
         if (l->acc_bound > 0x7fffffffu)
-            return fail(err, errlen, OZK_EINVAL, "plan: layer %u: acc bound above 2^31 - 1", j);
+            return ozk__fail(err, errlen, OZK_EINVAL, "plan: layer %u: acc bound above 2^31 - 1",
+                             j);
         if (l->kind != OZK_LAYER_DENSE) { /* recomputable without the weights: must match */
             uint64_t b = l->kind == OZK_LAYER_ADD ? (uint64_t)llabs(l->ka) * radius(p, l->in0) +
                                                         (uint64_t)llabs(l->kb) * radius(p, l->in1)
                                                   : radius(p, l->in0);
             if (b != l->acc_bound)
-                return fail(err, errlen, OZK_EINVAL, "plan: layer %u: wrong accumulator bound", j);
+                return ozk__fail(err, errlen, OZK_EINVAL, "plan: layer %u: wrong accumulator bound",
+                                 j);
         }
         l->lv_out = lv_of(l->n_out);
         l->lv_in = l->kind == OZK_LAYER_DENSE ? lv_of(l->n_in) : l->lv_out;
         if (l->lv_in + l->lv_out > OZK_SRS_MAX_LOG_SIZE)
-            return fail(err, errlen, OZK_ENOTSUP, "plan: layer %u is too large", j);
+            return ozk__fail(err, errlen, OZK_ENOTSUP, "plan: layer %u is too large", j);
         l->ycommit = !last;
         if (!l->requant) {
             if (!last || l->M || l->s || l->L || l->H || l->ud_limbs)
-                return fail(err, errlen, OZK_EINVAL,
-                            "plan: layer %u: only the last layer may skip requantization", j);
+                return ozk__fail(err, errlen, OZK_EINVAL,
+                                 "plan: layer %u: only the last layer may skip requantization", j);
             l->r_limbs = l->r_top_bits = 0;
             l->ncols = 0;
             continue;
         }
         const char *why = ozk__requant_check(l->M, l->s, l->L, l->H, l->acc_bound);
-        if (why) return fail(err, errlen, OZK_EINVAL, "plan: layer %u: %s", j, why);
+        if (why) return ozk__fail(err, errlen, OZK_EINVAL, "plan: layer %u: %s", j, why);
         if (l->L > 0 || l->H < 0)
-            return fail(err, errlen, OZK_ENOTSUP,
-                        "plan: layer %u: the prover needs L <= 0 <= H (zero pads)", j);
+            return ozk__fail(err, errlen, OZK_ENOTSUP,
+                             "plan: layer %u: the prover needs L <= 0 <= H (zero pads)", j);
         if ((int64_t)l->H - l->L >= ((int64_t)1 << k))
-            return fail(err, errlen, OZK_EINVAL, "plan: layer %u: H - L >= 2^k", j);
+            return ozk__fail(err, errlen, OZK_EINVAL, "plan: layer %u: H - L >= 2^k", j);
         /* (ud_limbs > 48 / k first: the product must not wrap for a hostile vk) */
         if (l->ud_limbs < 1 || l->ud_limbs > 48 / k || l->s + l->ud_limbs * k + 2 > 253)
-            return fail(err, errlen, OZK_EINVAL, "plan: layer %u: bad limb count", j);
+            return ozk__fail(err, errlen, OZK_EINVAL, "plan: layer %u: bad limb count", j);
         l->r_limbs = ceil_div(l->s, k);
         l->r_top_bits = l->s - k * (l->r_limbs - 1);
         l->ncols = l->ycommit + 2 * l->ud_limbs + l->r_limbs;
@@ -240,18 +237,19 @@ int ozk__plan_derive(ozk__plan *p, char *err, size_t errlen)
     }
     const ozk__plan_layer *lastl = &p->layers[p->nlayers - 1];
     if (p->n_out != lastl->n_out)
-        return fail(err, errlen, OZK_EINVAL, "plan: output length differs from the last layer");
+        return ozk__fail(err, errlen, OZK_EINVAL,
+                         "plan: output length differs from the last layer");
     if (lastl->requant) {
         if (p->out_dtype != OZK_DTYPE_INT8 || p->out_lo != lastl->L || p->out_hi != lastl->H)
-            return fail(err, errlen, OZK_EINVAL, "plan: output type or range is inconsistent");
+            return ozk__fail(err, errlen, OZK_EINVAL, "plan: output type or range is inconsistent");
     } else if (p->out_dtype != OZK_DTYPE_INT32 || p->out_lo != -(int64_t)lastl->acc_bound ||
                p->out_hi != (int64_t)lastl->acc_bound) {
-        return fail(err, errlen, OZK_EINVAL, "plan: output type or range is inconsistent");
+        return ozk__fail(err, errlen, OZK_EINVAL, "plan: output type or range is inconsistent");
     }
     for (uint32_t j = 0; j < p->nlayers; j++) /* the last layer's output is read by no layer */
         if (p->layers[j].in0 == p->nlayers ||
             (p->layers[j].kind == OZK_LAYER_ADD && p->layers[j].in1 == p->nlayers))
-            return fail(err, errlen, OZK_EINVAL, "plan: a layer reads the output");
+            return ozk__fail(err, errlen, OZK_EINVAL, "plan: a layer reads the output");
     p->lv_x = lv_of(p->n_in);
     p->lv_y = lastl->lv_out;
 
@@ -370,8 +368,8 @@ int ozk__plan_derive(ozk__plan *p, char *err, size_t errlen)
     free(lv);
     free(off);
     if (p->nvars > OZK_SRS_MAX_LOG_SIZE || p->m > OZK_LOGUP_MAX_VARS)
-        return fail(err, errlen, OZK_ENOTSUP, "plan: the model is too large (2^%u entries)",
-                    p->nvars > p->m ? p->nvars : p->m);
+        return ozk__fail(err, errlen, OZK_ENOTSUP, "plan: the model is too large (2^%u entries)",
+                         p->nvars > p->m ? p->nvars : p->m);
     return 0;
 }
 

@@ -88,6 +88,14 @@ struct ozk_vk {
     ozk__plan plan;
 };
 
+/* Writes a printf-style one-line reason into err (errlen bytes; nothing when errlen is 0) and
+ * returns code: the error path of every function of the proof system that takes input. */
+int ozk__fail(char *err, size_t errlen, int code, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 4, 5)))
+#endif
+    ;
+
 /* The plan of a model: stored fields from m (k and ud_limbs chosen here), then
  * ozk__plan_derive. Returns 0, OZK_ENOTSUP / OZK_ERANGE (reason in err) or OZK_ENOMEM. */
 int ozk__plan_from_model(ozk__plan *p, const ozk_model *m, char *err, size_t errlen);

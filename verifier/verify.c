@@ -27,44 +27,29 @@ int ozk__reject(ozk__verifier *c, const char *fmt, ...)
     return 0;
 }
 
-static int say(char *err, size_t errlen, int code, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 4, 5)))
-#endif
-    ;
-
-static int say(char *err, size_t errlen, int code, const char *fmt, ...)
-{
-    if (errlen) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err, errlen, fmt, ap);
-        va_end(ap);
-    }
-    return code;
-}
-
 int ozk_verify(const ozk_vk *vk, const uint8_t *x, size_t xlen, const uint8_t *y, size_t ylen,
                const uint8_t *proof, size_t proof_len, char *err, size_t errlen)
 {
     const ozk__plan *p = &vk->plan;
     int int32 = p->out_dtype == OZK_DTYPE_INT32;
+    if (errlen) err[0] = 0;
     if (xlen != p->n_in)
-        return say(err, errlen, 0, "the input has %zu bytes, the model takes %u", xlen, p->n_in);
+        return ozk__fail(err, errlen, 0, "the input has %zu bytes, the model takes %u", xlen,
+                         p->n_in);
     if (ylen != ozk_vk_output_bytes(vk))
-        return say(err, errlen, 0, "the output has %zu bytes, the model gives %zu", ylen,
-                   ozk_vk_output_bytes(vk));
+        return ozk__fail(err, errlen, 0, "the output has %zu bytes, the model gives %zu", ylen,
+                         ozk_vk_output_bytes(vk));
     /* x: n_in int8 values, each byte is one, so always within [-128, 127] */
     for (uint32_t i = 0; i < p->n_out; i++) {
         int64_t v = ozk__public_value(y, i, int32);
         if (v < p->out_lo || v > p->out_hi)
-            return say(err, errlen, 0, "output element %u = %lld lies outside [%lld, %lld]", i,
-                       (long long)v, (long long)p->out_lo, (long long)p->out_hi);
+            return ozk__fail(err, errlen, 0, "output element %u = %lld lies outside [%lld, %lld]",
+                             i, (long long)v, (long long)p->out_lo, (long long)p->out_hi);
     }
     size_t plen = ozk__proof_size(p);
     if (proof_len != plen)
-        return say(err, errlen, OZK_EINVAL, "malformed proof: %zu bytes, this model's have %zu",
-                   proof_len, plen);
+        return ozk__fail(err, errlen, OZK_EINVAL,
+                         "malformed proof: %zu bytes, this model's have %zu", proof_len, plen);
 
     int rc = OZK_ENOMEM;
     ozk__claims cl;
@@ -85,7 +70,7 @@ int ozk_verify(const ozk_vk *vk, const uint8_t *x, size_t xlen, const uint8_t *y
     ozk_g1 comm[1 + OZK__MAX_WPOLYS];
     uint32_t np = 1 + p->nwpolys;
     if (!ozk_g1_from_bytes(&comm[0], proof)) {
-        rc = say(err, errlen, OZK_EINVAL, "malformed proof: C_A is not a point on the curve");
+        rc = ozk__fail(err, errlen, OZK_EINVAL, "malformed proof: C_A is not a point on the curve");
         goto out;
     }
     memcpy(comm + 1, vk->cw, p->nwpolys * sizeof *comm);
@@ -110,20 +95,19 @@ int ozk_verify(const ozk_vk *vk, const uint8_t *x, size_t xlen, const uint8_t *y
     if (!ozk_pcs_proof_decode(pcs, p->nvars, vc.in, n)) goto out;
     vc.in += n;
     if (!ozk_batch_verify(fin, &t, np, p->nvars, bc, cl.n, bp)) {
-        rc = say(err, errlen, 0, "claim batching fails");
+        rc = ozk__fail(err, errlen, 0, "claim batching fails");
         goto out;
     }
     ozk_pcs_vk pv = { vk->g2[0], vk->g2[1] };
     if (!ozk_batch_verify_opening(&t, &pv, comm, fin, pcs)) {
-        rc = say(err, errlen, 0, "the opening of the commitments fails (pairing check)");
+        rc = ozk__fail(err, errlen, 0, "the opening of the commitments fails (pairing check)");
         goto out;
     }
     rc = 1;
 out:
-    if (rc == OZK_EINVAL && errlen && !err[0]) say(err, errlen, rc, "malformed proof");
     if (rc == OZK_EINVAL && errlen && strncmp(err, "malformed", 9) != 0)
-        say(err, errlen, rc, "malformed proof: a non-canonical field element or point");
-    if (rc == OZK_ENOMEM) say(err, errlen, rc, "out of memory");
+        ozk__fail(err, errlen, rc, "malformed proof: a non-canonical field element or point");
+    if (rc == OZK_ENOMEM) ozk__fail(err, errlen, rc, "out of memory");
     ozk__claims_free(&cl);
     free(xt);
     free(yt);

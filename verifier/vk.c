@@ -27,12 +27,6 @@
 static const uint8_t MAGIC[8] = { 'O', 'Z', 'K', 'V', 'K', 0, 0, 1 };
 #define VK_HEAD 536
 
-static int fail(char *err, size_t errlen, int code, const char *msg)
-{
-    if (errlen) snprintf(err, errlen, "%s", msg);
-    return code;
-}
-
 static uint32_t get32(const uint8_t *p)
 {
     return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
@@ -91,14 +85,15 @@ int ozk_vk_decode(ozk_vk **out, const uint8_t *buf, size_t len, char *err, size_
 {
     *out = NULL;
     if (len < VK_HEAD + 52 + 64 + 32 || memcmp(buf, MAGIC, 7) != 0)
-        return fail(err, errlen, OZK_EINVAL, "not an ozk verifying key (bad magic or too short)");
+        return ozk__fail(err, errlen, OZK_EINVAL,
+                         "not an ozk verifying key (bad magic or too short)");
     if (buf[7] != MAGIC[7] || get32(buf + 8) != OZK_PROTOCOL_VERSION)
-        return fail(err, errlen, OZK_ENOTSUP,
-                    "verifying key of another format or protocol version");
+        return ozk__fail(err, errlen, OZK_ENOTSUP,
+                         "verifying key of another format or protocol version");
     uint8_t h[32];
     ozk_keccak256(h, buf, len - 32);
     if (memcmp(h, buf + len - 32, 32) != 0)
-        return fail(err, errlen, OZK_EINVAL, "verifying key is corrupt (hash mismatch)");
+        return ozk__fail(err, errlen, OZK_EINVAL, "verifying key is corrupt (hash mismatch)");
     ozk_vk *vk = calloc(1, sizeof *vk);
     if (!vk) return OZK_ENOMEM;
     memcpy(vk->hash, h, 32);
@@ -209,7 +204,7 @@ int ozk_vk_decode(ozk_vk **out, const uint8_t *buf, size_t len, char *err, size_
     *out = vk;
     return 0;
 out:
-    if (why) fail(err, errlen, rc, why);
+    if (why) ozk__fail(err, errlen, rc, "%s", why);
     ozk_vk_free(vk);
     return rc;
 }
