@@ -12,8 +12,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <stdint.h>
+
 #include "ozk/batch.h"
 #include "ozk/error.h"
+#include "../core/par.h"
 
 int ozk_batch_pad(ozk_fr *out, const ozk_fr *in, uint32_t m, uint32_t nvars)
 {
@@ -24,16 +27,44 @@ int ozk_batch_pad(ozk_fr *out, const ozk_fr *in, uint32_t m, uint32_t nvars)
     return 0;
 }
 
-/* tab[b] = scale eq(z, b), b < 2^n */
-static void scaled_eq_table(ozk_fr *tab, const ozk_fr *z, uint32_t n, const ozk_fr *scale)
+/* One doubling step of the eq table over a range of b: tab[b + h] = tab[b] z, tab[b] -= that. */
+struct eq_job {
+    ozk_fr *tab;
+    size_t h;
+    const ozk_fr *z;
+};
+
+static void eq_step(void *arg, size_t lo, size_t hi)
+{
+    const struct eq_job *j = arg;
+    for (size_t b = lo; b < hi; b++) {
+        ozk_fr_mul(&j->tab[b + j->h], &j->tab[b], j->z);
+        ozk_fr_sub(&j->tab[b], &j->tab[b], &j->tab[b + j->h]);
+    }
+}
+
+/* dst[b] += src[b] over a range */
+struct add_job {
+    ozk_fr *dst;
+    const ozk_fr *src;
+};
+
+static void add_step(void *arg, size_t lo, size_t hi)
+{
+    const struct add_job *j = arg;
+    for (size_t b = lo; b < hi; b++) ozk_fr_add(&j->dst[b], &j->dst[b], &j->src[b]);
+}
+
+#define PAR_MIN 8192 /* shorter loops stay on one thread */
+
+/* tab[b] = scale eq(z, b), b < 2^n; the large steps on two threads when threads > 1 */
+static void scaled_eq_table(ozk_fr *tab, const ozk_fr *z, uint32_t n, const ozk_fr *scale,
+                            unsigned threads)
 {
     tab[0] = *scale;
     for (uint32_t v = 0; v < n; v++) {
-        size_t h = (size_t)1 << v;
-        for (size_t b = 0; b < h; b++) {
-            ozk_fr_mul(&tab[b + h], &tab[b], &z[v]);
-            ozk_fr_sub(&tab[b], &tab[b], &tab[b + h]);
-        }
+        struct eq_job j = { tab, (size_t)1 << v, &z[v] };
+        ozk__par2(eq_step, &j, j.h, threads > 1 ? PAR_MIN : SIZE_MAX);
     }
 }
 
@@ -48,10 +79,9 @@ int ozk_batch_prove(ozk_batch_proof *proof, ozk_fr *point, ozk_transcript *t,
         if (claims[i].poly >= npolys) return OZK_EINVAL;
     size_t n = (size_t)1 << nvars;
     /* E_0 .. E_{J-1}, then one scratch table */
-    ozk_fr *e = malloc(((size_t)npolys + 1) * n * sizeof *e);
+    ozk_fr *e = calloc(((size_t)npolys + 1) * n, sizeof *e); /* zero is all-zero limbs */
     if (!e) return OZK_ENOMEM;
     ozk_fr *scratch = e + (size_t)npolys * n;
-    for (size_t b = 0; b < (size_t)npolys * n; b++) ozk_fr_set_zero(&e[b]);
 
     ozk_transcript tt = *t; /* t changes only on success */
     ozk_fr rho, pw, sum, tmp, finals[2 * OZK_BATCH_MAX_POLYS], xs[OZK_BATCH_MAX_VARS];
@@ -72,8 +102,9 @@ int ozk_batch_prove(ozk_batch_proof *proof, ozk_fr *point, ozk_transcript *t,
         }
         size_t len = (size_t)1 << lv;
         ozk_fr *ej = e + (size_t)claims[i].poly * n + (size_t)seg * len;
-        scaled_eq_table(scratch, z, lv, &pw);
-        for (size_t b = 0; b < len; b++) ozk_fr_add(&ej[b], &ej[b], &scratch[b]);
+        scaled_eq_table(scratch, z, lv, &pw, threads);
+        struct add_job aj = { ej, scratch };
+        ozk__par2(add_step, &aj, len, threads > 1 ? PAR_MIN : SIZE_MAX);
         ozk_fr_mul(&tmp, &pw, &claims[i].value);
         ozk_fr_add(&sum, &sum, &tmp);
         ozk_fr_mul(&pw, &pw, &rho);

@@ -21,7 +21,10 @@
 #include "ozk/error.h"
 #include "ozk/msm.h"
 #include "ozk/pcs.h"
+#include "../core/par.h"
 #include "../verifier/pcs_internal.h"
+
+#define PAR_MIN 8192 /* shorter loops stay on one thread */
 
 int ozk_pcs_commit(ozk_g1 *out, const ozk_srs *srs, const ozk_fr *evals, size_t n, unsigned threads)
 {
@@ -61,6 +64,63 @@ static void eval_pm(ozk_fr *plus, ozk_fr *minus, const ozk_fr *p, size_t n, cons
     ozk_fr_mul(&t, &o, r);
     ozk_fr_add(plus, &e, &t);
     ozk_fr_sub(minus, &e, &t);
+}
+
+/* The evaluations of every P_i: task 0 at r and -r, task 1 at r^2 (ozk__par2 over 2 tasks). */
+struct evals_job {
+    ozk_pcs_proof *proof;
+    const ozk_fr *buf;
+    const size_t *off;
+    size_t N;
+    uint32_t n;
+    const ozk_fr *r, *r2;
+};
+
+static void evals_task(void *arg, size_t lo, size_t hi)
+{
+    const struct evals_job *j = arg;
+    for (size_t task = lo; task < hi; task++)
+        for (uint32_t i = 0; i < j->n; i++) {
+            ozk_fr *e = j->proof->evals[i];
+            if (task == 0)
+                eval_pm(&e[0], &e[1], j->buf + j->off[i], j->N >> i, j->r, j->r2);
+            else
+                horner(&e[2], j->buf + j->off[i], j->N >> i, j->r2);
+        }
+}
+
+/* f[b] += g P[b] over a range of b (zeros skipped: padding) */
+struct axpy_job {
+    ozk_fr *f;
+    const ozk_fr *p, *g;
+};
+
+static void axpy_task(void *arg, size_t lo, size_t hi)
+{
+    const struct axpy_job *j = arg;
+    ozk_fr tmp;
+    for (size_t b = lo; b < hi; b++) {
+        if (ozk_fr_is_zero(&j->p[b])) continue;
+        ozk_fr_mul(&tmp, j->g, &j->p[b]);
+        ozk_fr_add(&j->f[b], &j->f[b], &tmp);
+    }
+}
+
+/* dst[j] = src[2j] + z (src[2j+1] - src[2j]) over a range of j: one fold */
+struct fold_job {
+    ozk_fr *dst;
+    const ozk_fr *src, *z;
+};
+
+static void fold_task(void *arg, size_t lo, size_t hi)
+{
+    const struct fold_job *j = arg;
+    ozk_fr d;
+    for (size_t i = lo; i < hi; i++) {
+        ozk_fr_sub(&d, &j->src[2 * i + 1], &j->src[2 * i]);
+        ozk_fr_mul(&d, &d, j->z);
+        ozk_fr_add(&j->dst[i], &j->src[2 * i], &d);
+    }
 }
 
 /* The coefficients out[0..2] of the parabola through (u_t, v_t), t < 3 (distinct u_t):
@@ -119,12 +179,8 @@ static int open_impl(ozk_pcs_proof *proof, ozk_transcript *t, const ozk_srs *srs
         const ozk_fr *src = buf + off[i];
         ozk_fr *dst = buf + off[i] + len;
         off[i + 1] = off[i] + len;
-        for (size_t j = 0; j < half; j++) {
-            ozk_fr d;
-            ozk_fr_sub(&d, &src[2 * j + 1], &src[2 * j]);
-            ozk_fr_mul(&d, &d, &point[i]);
-            ozk_fr_add(&dst[j], &src[2 * j], &d);
-        }
+        struct fold_job fj = { dst, src, &point[i] };
+        ozk__par2(fold_task, &fj, half, PAR_MIN);
         if (i + 1 < n && hints && i < h) {
             proof->folds[i] = hints[i];
         } else if (i + 1 < n) {
@@ -140,10 +196,8 @@ static int open_impl(ozk_pcs_proof *proof, ozk_transcript *t, const ozk_srs *srs
     u[0] = r;
     ozk_fr_neg(&u[1], &r);
     ozk_fr_sqr(&u[2], &r);
-    for (uint32_t i = 0; i < n; i++) {
-        eval_pm(&proof->evals[i][0], &proof->evals[i][1], buf + off[i], N >> i, &r, &u[2]);
-        horner(&proof->evals[i][2], buf + off[i], N >> i, &u[2]);
-    }
+    struct evals_job ej = { proof, buf, off, N, n, &r, &u[2] };
+    ozk__par2(evals_task, &ej, 2, 2); /* task 0: P_i(+-r), task 1: P_i(r^2) */
     ozk_transcript_absorb_frs(t, &proof->evals[0][0], 3 * (size_t)n);
     ozk_transcript_challenge(t, &q);
 
@@ -153,10 +207,8 @@ static int open_impl(ozk_pcs_proof *proof, ozk_transcript *t, const ozk_srs *srs
     ozk_fr_set_one(&qi);
     for (uint32_t i = 1; i < n; i++) {
         ozk_fr_mul(&qi, &qi, &q);
-        for (size_t j = 0; j < (N >> i); j++) {
-            ozk_fr_mul(&tmp, &qi, &buf[off[i] + j]);
-            ozk_fr_add(&b[j], &b[j], &tmp);
-        }
+        struct axpy_job aj = { b, buf + off[i], &qi };
+        ozk__par2(axpy_task, &aj, N >> i, PAR_MIN);
     }
     /* Shplonk for B at u_0, u_1, u_2 (docs/protocol.md 4.2): R the parabola through
      * (u_t, B(u_t)), Z = prod_t (X - u_t) = X^3 + z2 X^2 + z1 X + z0. W = [(B - R)/Z]. */
@@ -210,12 +262,10 @@ static int open_impl(ozk_pcs_proof *proof, ozk_transcript *t, const ozk_srs *srs
     ozk_fr_add(&zx, &zx, &z1);
     ozk_fr_mul(&zx, &zx, &x);
     ozk_fr_add(&zx, &zx, &z0);
-    for (size_t j = 0; j < N; j++) {
-        if (j < qlen) {
-            ozk_fr_mul(&tmp, &zx, &quo[j]);
-            ozk_fr_sub(&b[j], &b[j], &tmp);
-        }
-    }
+    ozk_fr mzx;
+    ozk_fr_neg(&mzx, &zx);
+    struct axpy_job lj = { b, quo, &mzx }; /* b -= Z(x) Q */
+    ozk__par2(axpy_task, &lj, qlen, PAR_MIN);
     ozk_fr_sub(&b[0], &b[0], &rx);
     /* (L(X) - L(x)) / (X - x) with L(x) = 0: quo[j-1] = b[j] + x quo[j], from the top */
     ozk_fr acc;
@@ -251,7 +301,7 @@ int ozk__pcs_open_many_hinted(ozk_pcs_proof *proof, ozk_transcript *t, const ozk
         h >= nvars || (hints && k > 8))
         return OZK_EINVAL;
     const size_t N = (size_t)1 << nvars;
-    ozk_fr gamma, gi, tmp, v;
+    ozk_fr gamma, gi, v;
     ozk_g1 c, comb[OZK_PCS_MAX_VARS];
     ozk__pcs_absorb_many(t, &gamma, k, nvars, point, commitments, values);
     ozk__pcs_combine(&c, &v, &gamma, commitments, values, k);
@@ -268,11 +318,8 @@ int ozk__pcs_open_many_hinted(ozk_pcs_proof *proof, ozk_transcript *t, const ozk
     memcpy(f, evals[0], N * sizeof *f); /* gamma^0 = 1 */
     for (size_t j = 1; j < k; j++) {
         ozk_fr_mul(&gi, &gi, &gamma);
-        for (size_t b = 0; b < N; b++) {
-            if (ozk_fr_is_zero(&evals[j][b])) continue; /* padding */
-            ozk_fr_mul(&tmp, &gi, &evals[j][b]);
-            ozk_fr_add(&f[b], &f[b], &tmp);
-        }
+        struct axpy_job aj = { f, evals[j], &gi };
+        ozk__par2(axpy_task, &aj, N, PAR_MIN);
     }
     int rc = open_impl(proof, t, srs, f, nvars, point, &c, &v, hints ? comb : NULL, h, threads);
     free(f);
