@@ -27,6 +27,7 @@
 #include "cli.h"
 #include "ozk/error.h"
 #include "ozk/model.h"
+#include "ozk/hex.h"
 #include "ozk/proof.h"
 #include "ozk/srs.h"
 
@@ -414,25 +415,30 @@ enum { VERIFY_VALID = 0, VERIFY_INVALID = 1, VERIFY_ERROR = 2 };
 
 static void verify_usage(FILE *out)
 {
-    fprintf(out,
-            "usage: ozk verify --vk MODEL.vk --input INPUT.json --output OUTPUT.json PROOF.bin\n"
-            "\n"
-            "Checks that PROOF.bin proves output = f(input) for the model of the verifying key.\n"
-            "\n"
-            "  --vk FILE      the model's verifying key (`ozk model commit`)\n"
-            "  --input FILE   JSON {\"input\": [x, ...]} (floats, quantized with the key's input\n"
-            "                 scale) or {\"input_q\": \"0x...\"} (canonical int8 bytes)\n"
-            "  --output FILE  JSON with \"output_q\": \"0x...\", the canonical output bytes (as\n"
-            "                 `ozk prove --output` and `ozk infer -o` write it)\n"
-            "\n"
-            "Exit status: 0 and `valid` when the proof holds; 1 and `invalid: REASON` when it\n"
-            "does not; 2 when a file cannot be read or is malformed (a malformed proof too).\n");
+    fprintf(
+        out,
+        "usage: ozk verify --vk MODEL.vk --input INPUT.json --output OUTPUT.json PROOF.bin\n"
+        "                  [--srs-id 0x...]\n"
+        "\n"
+        "Checks that PROOF.bin proves output = f(input) for the model of the verifying key.\n"
+        "\n"
+        "  --vk FILE      the model's verifying key (`ozk model commit`)\n"
+        "  --input FILE   JSON {\"input\": [x, ...]} (floats, quantized with the key's input\n"
+        "                 scale) or {\"input_q\": \"0x...\"} (canonical int8 bytes)\n"
+        "  --output FILE  JSON with \"output_q\": \"0x...\", the canonical output bytes (as\n"
+        "                 `ozk prove --output` and `ozk infer -o` write it)\n"
+        "  --srs-id HEX   the id of the SRS you trust (`ozk setup --ptau` prints it): the\n"
+        "                 verifying key must name it. A key's SRS id is self-declared; without\n"
+        "                 this check, whoever made the key may have known tau (protocol.md 12.1)\n"
+        "\n"
+        "Exit status: 0 and `valid` when the proof holds; 1 and `invalid: REASON` when it\n"
+        "does not; 2 when a file cannot be read or is malformed (a malformed proof too).\n");
 }
 
 int cmd_verify(int argc, char **argv)
 {
     const char *prog = "ozk verify", *vk_path = NULL, *input_path = NULL, *output_path = NULL,
-               *proof_path = NULL;
+               *proof_path = NULL, *srs_id_hex = NULL;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
@@ -444,6 +450,8 @@ int cmd_verify(int argc, char **argv)
             input_path = argv[++i];
         } else if (!strcmp(a, "--output") && i + 1 < argc) {
             output_path = argv[++i];
+        } else if (!strcmp(a, "--srs-id") && i + 1 < argc) {
+            srs_id_hex = argv[++i];
         } else if (a[0] == '-' && a[1]) {
             fprintf(stderr, "%s: unknown or incomplete option '%s'\n", prog, a);
             verify_usage(stderr);
@@ -459,6 +467,11 @@ int cmd_verify(int argc, char **argv)
     if (!vk_path || !input_path || !output_path || !proof_path) {
         fprintf(stderr, "%s: --vk, --input, --output and PROOF.bin are required\n", prog);
         verify_usage(stderr);
+        return VERIFY_ERROR;
+    }
+    uint8_t trusted[32];
+    if (srs_id_hex && ozk_hex_decode(trusted, sizeof trusted, srs_id_hex) != 32) {
+        fprintf(stderr, "%s: --srs-id takes 32 bytes of hex (0x and 64 digits)\n", prog);
         return VERIFY_ERROR;
     }
     int rc = VERIFY_ERROR;
@@ -487,6 +500,11 @@ int cmd_verify(int argc, char **argv)
                 "%s: %s: malformed proof: %zu bytes; every proof for this verifying key is %zu "
                 "bytes\n",
                 prog, proof_path, proof_len, ozk_vk_proof_size(vk));
+        goto done;
+    }
+    if (srs_id_hex && memcmp(ozk_vk_srs_id(vk), trusted, 32) != 0) {
+        printf("invalid: the verifying key names another SRS than --srs-id\n");
+        rc = VERIFY_INVALID;
         goto done;
     }
     int v = ozk_verify(vk, x, xlen, y, ylen, proof, proof_len, err, sizeof err);

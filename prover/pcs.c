@@ -201,7 +201,7 @@ static int open_impl(ozk_pcs_proof *proof, ozk_transcript *t, const ozk_srs *srs
     ozk_transcript_absorb_frs(t, &proof->evals[0][0], 3 * (size_t)n);
     ozk_transcript_challenge(t, &q);
 
-    /* 3. B = sum_i q^i P_i, and the three KZG witnesses */
+    /* 3. B = sum_i q^i P_i, and the two (Shplonk) KZG witnesses */
     ozk_fr qi, tmp;
     memcpy(b, buf, N * sizeof *b);
     ozk_fr_set_one(&qi);

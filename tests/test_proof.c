@@ -633,7 +633,8 @@ static void test_cheat_each_column(void **state)
     ozk_model_free(m);
 }
 
-/* A prover that uses one wrong weight (and the true model's vk): rejected. */
+/* A prover that uses one wrong weight or bias (and the true model's vk): rejected, by the
+ * pairing check. */
 static void test_cheat_matmul(void **state)
 {
     (void)state;
@@ -653,7 +654,16 @@ static void test_cheat_matmul(void **state)
         char why[256];
         assert_int_not_equal(cheat_verify(m, vk, x, &h, why, sizeof why), 1);
         print_message("wrong weight in layer %u: rejected (%s)\n", j, why);
+        /* every sub-protocol holds for the altered P_W: only the final pairing can tell
+         * (design.md pitfall 13: a verifier test that must fail at the very last check) */
+        assert_non_null(strstr(why, "pairing"));
         l->w[i] = old;
+        /* and a wrong bias */
+        size_t o = test_rand_below(l->n_out);
+        l->b[o] += 1;
+        assert_int_not_equal(cheat_verify(m, vk, x, &h, why, sizeof why), 1);
+        assert_non_null(strstr(why, "pairing"));
+        l->b[o] -= 1;
     }
     ozk_vk_free(vk);
     ozk_model_free(m);

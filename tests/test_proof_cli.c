@@ -145,6 +145,18 @@ static void test_prove_verify(void **state)
     expect(0, "valid\n", VERIFY, g_vk, g_in, g_out, g_proof);
     expect(0, "valid\n", VERIFY, g_vk, g_inq, g_out, g_proof); /* the same x in hex */
 
+    /* --srs-id: the SRS the key names (commit printed it), another one, a malformed one */
+    const char *sl = strstr(g_commit_out, "srs         0x");
+    assert_non_null(sl);
+    char id[67];
+    memcpy(id, sl + 12, 66);
+    id[66] = 0;
+    expect(0, "valid\n", VERIFY " --srs-id %s", g_vk, g_in, g_out, g_proof, id);
+    id[65] = id[65] == '0' ? '1' : '0';
+    expect(1, "invalid: the verifying key names another SRS", VERIFY " --srs-id %s", g_vk, g_in,
+           g_out, g_proof, id);
+    expect(2, "--srs-id takes 32 bytes", VERIFY " --srs-id 0x1234", g_vk, g_in, g_out, g_proof);
+
     /* prove from input_q with --vk, quietly */
     char p2[128], o2[128];
     path_in(p2, sizeof p2, "p2.bin");
