@@ -178,6 +178,38 @@ static void test_roundtrip_digits(void **state)
     ozk_model_free(m);
 }
 
+/* A wider model, so that the two-thread paths of the opening and batching (loops of 8192 and
+ * more: folds, eq tables) run too: the same bytes on one thread and on two, and they verify. */
+static void test_threads_wide(void **state)
+{
+    (void)state;
+    spec sp[] = {
+        { OZK_LAYER_DENSE, 0, 0, 64, 1, 0, 127 },
+        { OZK_LAYER_DENSE, 1, 0, 10, 0, 0, 0 },
+    };
+    ozk_model *m = build(256, sp, 2, 127);
+    ozk_vk *vk = make_vk(m);
+    uint8_t x[256], y[64], *p[2];
+    size_t len[2];
+    char err[256];
+    rand_input(x, m->n_in);
+    for (unsigned th = 1; th <= 2; th++) {
+        ozk_prove_opts o;
+        memset(&o, 0, sizeof o);
+        o.threads = th;
+        if (ozk_prove(&p[th - 1], &len[th - 1], y, m, vk, &g_srs, x, m->n_in, &o, err, sizeof err))
+            fail_msg("prove: %s", err);
+    }
+    assert_int_equal(len[0], len[1]);
+    assert_memory_equal(p[0], p[1], len[0]);
+    assert_int_equal(
+        ozk_verify(vk, x, m->n_in, y, ozk_vk_output_bytes(vk), p[0], len[0], err, sizeof err), 1);
+    free(p[0]);
+    free(p[1]);
+    ozk_vk_free(vk);
+    ozk_model_free(m);
+}
+
 /* The proof does not depend on the thread count (the threaded sumcheck adds in a fixed order). */
 static void test_threads_same_bytes(void **state)
 {
@@ -742,15 +774,16 @@ static int teardown(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_threads_same_bytes), cmocka_unit_test(test_roundtrip_mixed),
-        cmocka_unit_test(test_roundtrip_digits),   cmocka_unit_test(test_every_proof_byte),
-        cmocka_unit_test(test_random_multibyte),   cmocka_unit_test(test_public_values),
-        cmocka_unit_test(test_vk_fields),          cmocka_unit_test(test_cheat_relu_output),
-        cmocka_unit_test(test_cheat_saturate),     cmocka_unit_test(test_cheat_shift),
-        cmocka_unit_test(test_cheat_limb),         cmocka_unit_test(test_cheat_mult),
-        cmocka_unit_test(test_cheat_pad),          cmocka_unit_test(test_cheat_public_output),
-        cmocka_unit_test(test_cheat_each_column),  cmocka_unit_test(test_cheat_matmul),
-        cmocka_unit_test(test_cheat_opening),      cmocka_unit_test(test_property_inputs),
+        cmocka_unit_test(test_threads_same_bytes),  cmocka_unit_test(test_threads_wide),
+        cmocka_unit_test(test_roundtrip_mixed),     cmocka_unit_test(test_roundtrip_digits),
+        cmocka_unit_test(test_every_proof_byte),    cmocka_unit_test(test_random_multibyte),
+        cmocka_unit_test(test_public_values),       cmocka_unit_test(test_vk_fields),
+        cmocka_unit_test(test_cheat_relu_output),   cmocka_unit_test(test_cheat_saturate),
+        cmocka_unit_test(test_cheat_shift),         cmocka_unit_test(test_cheat_limb),
+        cmocka_unit_test(test_cheat_mult),          cmocka_unit_test(test_cheat_pad),
+        cmocka_unit_test(test_cheat_public_output), cmocka_unit_test(test_cheat_each_column),
+        cmocka_unit_test(test_cheat_matmul),        cmocka_unit_test(test_cheat_opening),
+        cmocka_unit_test(test_property_inputs),
     };
     return TEST_RUN_WITH("proof", tests, setup, teardown);
 }
