@@ -178,6 +178,22 @@ static void test_roundtrip_digits(void **state)
     ozk_model_free(m);
 }
 
+/* Proves x on one thread and on two: p[0], p[1] (free() them) must be the same bytes. */
+static void same_on_one_and_two_threads(const ozk_model *m, const ozk_vk *vk, const uint8_t *x,
+                                        uint8_t *y, uint8_t **p, size_t *len)
+{
+    char err[256];
+    for (unsigned th = 1; th <= 2; th++) {
+        ozk_prove_opts o;
+        memset(&o, 0, sizeof o);
+        o.threads = th;
+        if (ozk_prove(&p[th - 1], &len[th - 1], y, m, vk, &g_srs, x, m->n_in, &o, err, sizeof err))
+            fail_msg("prove (%u threads): %s", th, err);
+    }
+    assert_int_equal(len[0], len[1]);
+    assert_memory_equal(p[0], p[1], len[0]);
+}
+
 /* A wider model, so that the two-thread paths of the opening and batching (loops of 8192 and
  * more: folds, eq tables) run too: the same bytes on one thread and on two, and they verify. */
 static void test_threads_wide(void **state)
@@ -193,15 +209,7 @@ static void test_threads_wide(void **state)
     size_t len[2];
     char err[256];
     rand_input(x, m->n_in);
-    for (unsigned th = 1; th <= 2; th++) {
-        ozk_prove_opts o;
-        memset(&o, 0, sizeof o);
-        o.threads = th;
-        if (ozk_prove(&p[th - 1], &len[th - 1], y, m, vk, &g_srs, x, m->n_in, &o, err, sizeof err))
-            fail_msg("prove: %s", err);
-    }
-    assert_int_equal(len[0], len[1]);
-    assert_memory_equal(p[0], p[1], len[0]);
+    same_on_one_and_two_threads(m, vk, x, y, p, len);
     assert_int_equal(
         ozk_verify(vk, x, m->n_in, y, ozk_vk_output_bytes(vk), p[0], len[0], err, sizeof err), 1);
     free(p[0]);
@@ -220,15 +228,7 @@ static void test_threads_same_bytes(void **state)
     size_t len[2];
     char err[256];
     rand_input(x, m->n_in);
-    for (unsigned th = 1; th <= 2; th++) {
-        ozk_prove_opts o;
-        memset(&o, 0, sizeof o);
-        o.threads = th;
-        if (ozk_prove(&p[th - 1], &len[th - 1], y, m, vk, &g_srs, x, m->n_in, &o, err, sizeof err))
-            fail_msg("prove: %s", err);
-    }
-    assert_int_equal(len[0], len[1]);
-    assert_memory_equal(p[0], p[1], len[0]);
+    same_on_one_and_two_threads(m, vk, x, y, p, len);
     /* and not on the proving key: precomputed fold commitments give the same folds */
     ozk_pk *pk;
     assert_int_equal(ozk_pk_build(&pk, m, vk, &g_srs, 0, err, sizeof err), 0);
