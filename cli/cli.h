@@ -21,6 +21,8 @@ int cmd_infer(int argc, char **argv);
 int cmd_chain(int argc, char **argv);
 int cmd_prove(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
+int cmd_genverifier(int argc, char **argv);
+int cmd_calldata(int argc, char **argv);
 /* `ozk model commit` (cli/cmd_proof.c, dispatched by cmd_model); argv[0] is "commit". */
 int cmd_model_commit(int argc, char **argv);
 

@@ -1,0 +1,521 @@
+/*
+ * tests/test_genverifier.c: the generated Solidity verifier (verifier/solidity.c, `ozk
+ * gen-verifier`) against the C verifier, on a real anvil.
+ *
+ * For the digits MLP (int32 output) and a small mixed model (dense, add, relu; int8 output): the
+ * source is generated twice (same bytes), compiled with the pinned solc-js (optimizer on, via-IR,
+ * no metadata hash), its deployed size checked against 24,576 bytes, deployed with ozk_sender,
+ * and verify() called through eth_call: the C prover's proof is accepted; a changed byte in every
+ * part of the proof (C_A, each layer's messages, LogUp's roots and trees, the column values, the
+ * batching, each part of the opening), a changed x byte, a changed y byte, an out-of-range y and
+ * a short proof are rejected (false or a revert), and the C verifier rejects each of them too.
+ * The gas of a transaction calling verify on the valid proof is measured and printed (not an
+ * eth_estimateGas: design.md pitfall 11).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "anvil.h"
+#include "ozk/abi.h"
+#include "ozk/error.h"
+#include "ozk/hex.h"
+#include "ozk/model.h"
+#include "ozk/proof.h"
+#include "ozk/sender.h"
+#include "ozk/srs.h"
+#include "../model/internal.h"
+#include "../verifier/proof_internal.h"
+#include "../verifier/solidity_internal.h"
+#include "testutil.h"
+
+#define SRS_LOG        15
+#define EIP170_LIMIT   24576
+#define VERIFY_GAS_CAP 10000000
+
+static const char KEY[] = "ac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
+
+static ozk_srs g_srs;
+
+/* ---- models (the builder of tests/test_proof.c) ---------------------------------------------- */
+
+typedef struct {
+    uint32_t kind, in0, in1, n_out, requant;
+    int32_t L, H;
+} spec;
+
+static ozk_model *build(uint32_t n_in, const spec *sp, size_t nl, int wmax)
+{
+    ozk_model *m = calloc(1, sizeof *m);
+    assert_non_null(m);
+    m->in_ndim = 2;
+    m->in_dims[0] = 1;
+    m->in_dims[1] = n_in;
+    m->n_in = n_in;
+    m->in_scale = 1.0 / 64;
+    m->n_layers = nl;
+    m->layers = calloc(nl, sizeof *m->layers);
+    assert_non_null(m->layers);
+    for (size_t j = 0; j < nl; j++) {
+        ozk_layer *l = &m->layers[j];
+        l->kind = sp[j].kind;
+        snprintf(l->name, sizeof l->name, "layer%zu", j);
+        l->in[0] = sp[j].in0;
+        l->in[1] = sp[j].kind == OZK_LAYER_ADD ? sp[j].in1 : UINT32_MAX;
+        l->n_in = ozk_model_tensor_len(m, sp[j].in0);
+        l->n_out = sp[j].kind == OZK_LAYER_DENSE ? sp[j].n_out : l->n_in;
+        if (l->kind == OZK_LAYER_DENSE) {
+            l->w = malloc((size_t)l->n_out * l->n_in);
+            l->b = malloc(l->n_out * sizeof *l->b);
+            for (size_t i = 0; i < (size_t)l->n_out * l->n_in; i++)
+                l->w[i] = (int8_t)((int)test_rand_below(2 * (uint64_t)wmax + 1) - wmax);
+            for (uint32_t o = 0; o < l->n_out; o++) l->b[o] = (int32_t)test_rand_below(2001) - 1000;
+        } else if (l->kind == OZK_LAYER_ADD) {
+            l->ka = 3;
+            l->kb = -2;
+        }
+        l->requant = sp[j].requant;
+        l->acc_bound = ozk__acc_bound(m, j);
+        if (l->requant) {
+            l->L = sp[j].L;
+            l->H = sp[j].H;
+            l->s = 24;
+            double f = l->kind == OZK_LAYER_DENSE ? 16.0 : 1.0;
+            double target = f * 127 / (double)(l->acc_bound ? l->acc_bound : 1) * (1 << 24);
+            l->M = target < 1 ? 1 : (int64_t)target;
+        }
+        l->scale = 1.0;
+        m->n_out = l->n_out;
+    }
+    ozk_layer *last = &m->layers[nl - 1];
+    m->out_ndim = 2;
+    m->out_dims[0] = 1;
+    m->out_dims[1] = last->n_out;
+    m->out_dtype = last->requant ? OZK_DTYPE_INT8 : OZK_DTYPE_INT32;
+    m->out_scale = 1.0;
+    uint8_t *buf;
+    size_t len;
+    char err[256];
+    int rc = ozk_model_encode(&buf, &len, m, err, sizeof err);
+    if (rc) fail_msg("model: %s", err);
+    ozk_model *d;
+    rc = ozk_model_decode(&d, buf, len, err, sizeof err);
+    if (rc) fail_msg("model decode: %s", err);
+    free(buf);
+    ozk_model_free(m);
+    return d;
+}
+
+/* dense -> dense -> add(t2, t1) -> relu -> dense, int8 out */
+static ozk_model *model_mixed(void)
+{
+    spec sp[] = {
+        { OZK_LAYER_DENSE, 0, 0, 12, 1, 0, 127 },   { OZK_LAYER_DENSE, 1, 0, 12, 1, -128, 127 },
+        { OZK_LAYER_ADD, 2, 1, 0, 1, -128, 127 },   { OZK_LAYER_RELU, 3, 0, 0, 1, 0, 127 },
+        { OZK_LAYER_DENSE, 4, 0, 5, 1, -100, 100 },
+    };
+    return build(10, sp, 5, 127);
+}
+
+static ozk_model *load_fixture(const char *name)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/models/%s", OZK_FIXTURES, name);
+    size_t len;
+    uint8_t *buf = test_read_file(path, &len);
+    ozk_model *m;
+    char err[256];
+    if (ozk_model_decode(&m, buf, len, err, sizeof err)) fail_msg("%s: %s", path, err);
+    free(buf);
+    return m;
+}
+
+/* ---- compiling with solc-js ------------------------------------------------------------------ */
+
+static uint8_t *hex_field(json_t *c, const char *which, size_t *len)
+{
+    json_t *o = json_object_get(json_object_get(json_object_get(c, "evm"), which), "object");
+    const char *hex = json_string_value(o);
+    assert_non_null(hex);
+    size_t n = strlen(hex) / 2;
+    uint8_t *b = malloc(n + 1);
+    assert_non_null(b);
+    assert_int_equal(ozk_hex_decode(b, n, hex), (long)n);
+    *len = n;
+    return b;
+}
+
+/* Compiles the source (standard JSON: optimizer on, via-IR, no metadata hash); returns the
+ * creation code and the deployed code's length. */
+static uint8_t *compile(const char *src, size_t *code_len, size_t *runtime_len)
+{
+    char dir[] = "/tmp/ozk-genverifier-XXXXXX", in[512], out[512], cmd[2048];
+    assert_non_null(mkdtemp(dir));
+    snprintf(in, sizeof in, "%s/in.json", dir);
+    snprintf(out, sizeof out, "%s/out.json", dir);
+    json_t *j = json_pack(
+        "{s:s, s:{s:{s:s}}, s:{s:{s:b, s:i}, s:b, s:{s:s, s:b}, s:{s:{s:[s,s]}}}}", "language",
+        "Solidity", "sources", "Verifier.sol", "content", src, "settings", "optimizer", "enabled",
+        1, "runs", 200, "viaIR", 1, "metadata", "bytecodeHash", "none", "appendCBOR", 0,
+        "outputSelection", "*", "*", "evm.bytecode.object", "evm.deployedBytecode.object");
+    assert_non_null(j);
+    assert_int_equal(json_dump_file(j, in, JSON_COMPACT), 0);
+    json_decref(j);
+    snprintf(cmd, sizeof cmd, "'%s' --standard-json < '%s' > '%s'", OZK_SOLCJS, in, out);
+    assert_int_equal(system(cmd), 0);
+    size_t n;
+    char *txt = (char *)test_read_file(out, &n);
+    char *brace = strchr(txt, '{'); /* solc-js may print a ">>>" notice first */
+    assert_non_null(brace);
+    json_error_t jerr;
+    json_t *o = json_loads(brace, 0, &jerr);
+    if (!o) fail_msg("solc-js output: %s", jerr.text);
+    free(txt);
+    json_t *errs = json_object_get(o, "errors");
+    size_t i;
+    json_t *e;
+    int bad = 0;
+    json_array_foreach(errs, i, e)
+    {
+        if (!strcmp(json_string_value(json_object_get(e, "severity")), "error")) {
+            fprintf(stderr, "%s\n", json_string_value(json_object_get(e, "formattedMessage")));
+            bad = 1;
+        }
+    }
+    assert_int_equal(bad, 0);
+    json_t *c = json_object_get(json_object_get(json_object_get(o, "contracts"), "Verifier.sol"),
+                                "OzkVerifier");
+    assert_non_null(c);
+    uint8_t *code = hex_field(c, "bytecode", code_len);
+    free(hex_field(c, "deployedBytecode", runtime_len));
+    json_decref(o);
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    assert_int_equal(system(cmd), 0);
+    return code;
+}
+
+/* ---- the chain ------------------------------------------------------------------------------- */
+
+typedef struct {
+    struct anvil a;
+    ozk_rpc *rpc;
+    ozk_sender *s;
+} chain;
+
+static void chain_open(chain *ch)
+{
+    assert_int_equal(anvil_start(&ch->a), 0);
+    ozk_rpc_config rcfg;
+    ozk_rpc_config_default(&rcfg);
+    rcfg.url = ch->a.url;
+    ozk_rpc_error e;
+    assert_int_equal(ozk_rpc_open(&ch->rpc, &rcfg, &e), 0);
+    ozk_key key;
+    assert_int_equal(ozk_key_from_hex(&key, KEY, strlen(KEY), NULL, 0), 0);
+    ozk_sender_config scfg;
+    ozk_sender_config_default(&scfg);
+    scfg.poll_ms = 20;
+    assert_int_equal(ozk_sender_open(&ch->s, ch->rpc, &key, &scfg, &e), 0);
+    ozk_key_wipe(&key);
+}
+
+static void chain_close(chain *ch)
+{
+    ozk_sender_close(ch->s);
+    ozk_rpc_close(ch->rpc);
+    anvil_stop(&ch->a);
+}
+
+static void send_and_wait(chain *ch, ozk_tx_status *st, const ozk_send_request *req, uint8_t h[32])
+{
+    ozk_sent_tx t;
+    ozk_rpc_error e;
+    int rc = ozk_sender_send(ch->s, &t, req, &e);
+    if (rc) fprintf(stderr, "send: %s\n", e.message);
+    assert_int_equal(rc, 0);
+    memset(st, 0, sizeof *st);
+    assert_int_equal(ozk_sender_wait(ch->s, st, t.hash, 1, 5000, &e), 0);
+    memcpy(h, t.hash, 32);
+    ozk_sent_tx_clear(&t);
+}
+
+static void deploy(chain *ch, uint8_t addr[20], const uint8_t *code, size_t len)
+{
+    ozk_send_request req = { 0 };
+    req.data = code;
+    req.data_len = len;
+    ozk_tx_status st;
+    uint8_t h[32];
+    send_and_wait(ch, &st, &req, h);
+    assert_int_equal(st.state, OZK_TXS_CONFIRMED);
+    char hs[67] = "0x";
+    ozk_hex_encode(hs + 2, h, 32);
+    json_t *rec = NULL, *params = json_pack("[s]", hs);
+    ozk_rpc_error e;
+    assert_int_equal(
+        ozk_rpc_call(ch->rpc, &rec, "eth_getTransactionReceipt", params, OZK_RPC_OBJECT, &e), 0);
+    json_decref(params);
+    const char *ca = json_string_value(json_object_get(rec, "contractAddress"));
+    assert_non_null(ca);
+    assert_int_equal(ozk_rpc_hex_to_bytes(addr, 20, ca), 20);
+    json_decref(rec);
+}
+
+static uint8_t *verify_calldata(size_t *len, const uint8_t *proof, size_t plen, const uint8_t *x,
+                                size_t xlen, const uint8_t *y, size_t ylen)
+{
+    ozk_abi_value v[3], args = { .kind = OZK_ABI_TUPLE, .items = v, .n = 3 };
+    memset(v, 0, sizeof v);
+    const uint8_t *b[3] = { proof, x, y };
+    size_t l[3] = { plen, xlen, ylen };
+    for (int i = 0; i < 3; i++) {
+        v[i].kind = OZK_ABI_BYTES;
+        v[i].bytes = (uint8_t *)(uintptr_t)b[i];
+        v[i].len = l[i];
+    }
+    uint8_t *data;
+    assert_int_equal(ozk_abi_calldata(&data, len, "verify(bytes,bytes,bytes)", &args), 0);
+    return data;
+}
+
+/* 1: verify returned true; 0: false or reverted */
+static int sol_verify(chain *ch, const uint8_t to[20], const uint8_t *proof, size_t plen,
+                      const uint8_t *x, size_t xlen, const uint8_t *y, size_t ylen)
+{
+    size_t len;
+    uint8_t *data = verify_calldata(&len, proof, plen, x, xlen, y, ylen);
+    char addr[43] = "0x";
+    ozk_hex_encode(addr + 2, to, 20);
+    uint8_t out[64];
+    size_t outlen = 0;
+    int rc = anvil_eth_call(&ch->a, addr, data, len, out, sizeof out, &outlen);
+    free(data);
+    assert_int_not_equal(rc, -1);
+    if (rc == 0) return 0;
+    assert_int_equal(outlen, 32);
+    for (int i = 0; i < 31; i++) assert_int_equal(out[i], 0);
+    assert_true(out[31] <= 1);
+    return out[31];
+}
+
+/* gas used by a transaction calling verify (a true result, checked first by eth_call) */
+static uint64_t verify_gas(chain *ch, const uint8_t to[20], const uint8_t *proof, size_t plen,
+                           const uint8_t *x, size_t xlen, const uint8_t *y, size_t ylen)
+{
+    ozk_send_request req = { 0 };
+    size_t len;
+    uint8_t *data = verify_calldata(&len, proof, plen, x, xlen, y, ylen);
+    req.has_to = 1;
+    memcpy(req.to, to, 20);
+    req.data = data;
+    req.data_len = len;
+    req.gas_limit = VERIFY_GAS_CAP;
+    ozk_tx_status st;
+    uint8_t h[32];
+    send_and_wait(ch, &st, &req, h);
+    free(data);
+    assert_int_equal(st.state, OZK_TXS_CONFIRMED);
+    return st.gas_used;
+}
+
+/* ---- the parts of a proof (docs/protocol.md 11.3) -------------------------------------------- */
+
+typedef struct {
+    char name[48];
+    size_t off, len;
+    int g1; /* a part of G1 points */
+} part;
+
+static size_t add_part(part *ps, size_t n, const char *name, size_t off, size_t len, int g1)
+{
+    if (len == 0) return n;
+    snprintf(ps[n].name, sizeof ps[n].name, "%s", name);
+    ps[n].off = off;
+    ps[n].len = len;
+    ps[n].g1 = g1;
+    return n + 1;
+}
+
+static size_t proof_parts(part *ps, const ozk__plan *p)
+{
+    size_t n = 0, o = 0;
+    char nm[48];
+    n = add_part(ps, n, "C_A", o, 64, 1), o += 64;
+    for (uint32_t j = p->nlayers; j-- > 0;) {
+        const ozk__plan_layer *l = &p->layers[j];
+        if (l->requant) {
+            snprintf(nm, sizeof nm, "layer %u zero-check", j);
+            n = add_part(ps, n, nm, o, 128 * (size_t)l->lv_out, 0), o += 128 * (size_t)l->lv_out;
+            snprintf(nm, sizeof nm, "layer %u column values", j);
+            n = add_part(ps, n, nm, o, 32 * (size_t)l->ncols, 0), o += 32 * (size_t)l->ncols;
+        }
+        if (l->kind == OZK_LAYER_DENSE) {
+            snprintf(nm, sizeof nm, "layer %u b(z)", j);
+            n = add_part(ps, n, nm, o, 32, 0), o += 32;
+            snprintf(nm, sizeof nm, "layer %u dense sumcheck", j);
+            n = add_part(ps, n, nm, o, 96 * (size_t)l->lv_in, 0), o += 96 * (size_t)l->lv_in;
+            snprintf(nm, sizeof nm, "layer %u W(r||z), a(r)", j);
+            n = add_part(ps, n, nm, o, 64, 0), o += 64;
+        }
+        if (l->kind == OZK_LAYER_ADD) {
+            snprintf(nm, sizeof nm, "layer %u add values", j);
+            n = add_part(ps, n, nm, o, 64, 0), o += 64;
+        }
+    }
+    size_t m = p->m, k = p->k;
+    n = add_part(ps, n, "LogUp roots", o, 128, 0), o += 128;
+    n = add_part(ps, n, "LogUp witness tree", o, 32 * (2 * m * m + 2 * m), 0);
+    o += 32 * (2 * m * m + 2 * m);
+    n = add_part(ps, n, "LogUp table tree", o, 32 * (2 * k * k + 2 * k), 0);
+    o += 32 * (2 * k * k + 2 * k);
+    n = add_part(ps, n, "range column values", o, 32 * (size_t)p->ncols, 0);
+    o += 32 * (size_t)p->ncols;
+    n = add_part(ps, n, "batching sumcheck", o, 96 * (size_t)p->nvars, 0),
+    o += 96 * (size_t)p->nvars;
+    n = add_part(ps, n, "batching values", o, 32 * (size_t)(1 + p->nwpolys), 0);
+    o += 32 * (size_t)(1 + p->nwpolys);
+    n = add_part(ps, n, "opening folds", o, 64 * (size_t)(p->nvars - 1), 1);
+    o += 64 * (size_t)(p->nvars - 1);
+    n = add_part(ps, n, "opening evaluations", o, 96 * (size_t)p->nvars, 0);
+    o += 96 * (size_t)p->nvars;
+    n = add_part(ps, n, "opening W", o, 64, 1), o += 64;
+    n = add_part(ps, n, "opening W'", o, 64, 1), o += 64;
+    assert_int_equal(o, ozk__proof_size(p));
+    return n;
+}
+
+/* ---- the test -------------------------------------------------------------------------------- */
+
+static void run_model(const char *label, ozk_model *m)
+{
+    char err[256];
+    ozk_vk *vk;
+    if (ozk_vk_build(&vk, m, &g_srs, 0, err, sizeof err)) fail_msg("vk: %s", err);
+    const ozk__plan *p = &vk->plan;
+    size_t xlen = ozk_vk_input_bytes(vk), ylen = ozk_vk_output_bytes(vk), plen;
+    uint8_t *x = malloc(xlen), *y = malloc(ylen), *proof;
+    assert_non_null(x);
+    assert_non_null(y);
+    test_rand_bytes(x, xlen);
+    if (ozk_prove(&proof, &plen, y, m, vk, &g_srs, x, xlen, NULL, err, sizeof err))
+        fail_msg("prove: %s", err);
+    assert_int_equal(ozk_verify(vk, x, xlen, y, ylen, proof, plen, err, sizeof err), 1);
+
+    /* generate (twice: the same bytes), compile, size, deploy */
+    char *src, *src2;
+    size_t slen, slen2;
+    assert_int_equal(ozk__sol_generate(&src, &slen, vk), 0);
+    assert_int_equal(ozk__sol_generate(&src2, &slen2, vk), 0);
+    assert_int_equal(slen, slen2);
+    assert_memory_equal(src, src2, slen);
+    free(src2);
+    size_t code_len, runtime_len;
+    uint8_t *code = compile(src, &code_len, &runtime_len);
+    free(src);
+    printf("%s: deployed bytecode %zu bytes (limit %d), proof %zu bytes\n", label, runtime_len,
+           EIP170_LIMIT, plen);
+    assert_true(runtime_len < EIP170_LIMIT);
+    chain ch;
+    chain_open(&ch);
+    uint8_t addr[20];
+    deploy(&ch, addr, code, code_len);
+    free(code);
+
+    /* the valid proof, and its gas */
+    assert_int_equal(sol_verify(&ch, addr, proof, plen, x, xlen, y, ylen), 1);
+    uint64_t gas = verify_gas(&ch, addr, proof, plen, x, xlen, y, ylen);
+    printf("%s: verify transaction gas %llu (calldata included)\n", label, (unsigned long long)gas);
+
+    /* a changed byte in every part of the proof: both verifiers reject */
+    part ps[64 + 8 * 4096];
+    size_t np = proof_parts(ps, p), tried = 0;
+    uint8_t *bad = malloc(plen);
+    assert_non_null(bad);
+    for (size_t i = 0; i < np; i++) {
+        size_t unit = ps[i].g1 ? 64 : 32, nu = ps[i].len / unit;
+        /* the low byte of the first, middle and last element (a wrong value or a point off the
+         * curve), and the top byte of the first (non-canonical for a field element) */
+        size_t at[4] = { ps[i].off + unit - 1, ps[i].off + (nu / 2) * unit + unit - 1,
+                         ps[i].off + ps[i].len - 1, ps[i].off };
+        uint8_t mask[4] = { 0x01, 0x01, 0x01, 0xf0 };
+        for (int t = 0; t < 4; t++) {
+            memcpy(bad, proof, plen);
+            bad[at[t]] ^= mask[t];
+            int c = ozk_verify(vk, x, xlen, y, ylen, bad, plen, err, sizeof err);
+            int s = sol_verify(&ch, addr, bad, plen, x, xlen, y, ylen);
+            if (c == 1 || s != 0)
+                fail_msg("%s: byte %zu of part '%s' changed: C %d, Solidity %d", label, at[t],
+                         ps[i].name, c, s);
+            tried++;
+        }
+    }
+    printf("%s: %zu changed proofs over %zu parts rejected by both verifiers\n", label, tried, np);
+
+    /* public values and lengths */
+    uint8_t *x2 = malloc(xlen), *y2 = malloc(ylen);
+    assert_non_null(x2);
+    assert_non_null(y2);
+    memcpy(x2, x, xlen);
+    x2[xlen / 2] ^= 0x01;
+    assert_int_not_equal(ozk_verify(vk, x2, xlen, y, ylen, proof, plen, err, sizeof err), 1);
+    assert_int_equal(sol_verify(&ch, addr, proof, plen, x2, xlen, y, ylen), 0);
+    memcpy(y2, y, ylen);
+    y2[ylen - 1] ^= 0x01;
+    assert_int_not_equal(ozk_verify(vk, x, xlen, y2, ylen, proof, plen, err, sizeof err), 1);
+    assert_int_equal(sol_verify(&ch, addr, proof, plen, x, xlen, y2, ylen), 0);
+    memcpy(y2, y, ylen);
+    y2[0] = 0x7f; /* 127 or 2^31 - ...: above out_hi either way */
+    assert_int_not_equal(ozk_verify(vk, x, xlen, y2, ylen, proof, plen, err, sizeof err), 1);
+    assert_int_equal(sol_verify(&ch, addr, proof, plen, x, xlen, y2, ylen), 0);
+    assert_int_equal(sol_verify(&ch, addr, proof, plen - 1, x, xlen, y, ylen), 0);
+    assert_int_equal(sol_verify(&ch, addr, proof, plen, x, xlen - 1, y, ylen - 1), 0);
+    /* the valid proof still passes on the same contract (nothing above changed state) */
+    assert_int_equal(sol_verify(&ch, addr, proof, plen, x, xlen, y, ylen), 1);
+
+    chain_close(&ch);
+    free(x2);
+    free(y2);
+    free(bad);
+    free(x);
+    free(y);
+    free(proof);
+    ozk_vk_free(vk);
+}
+
+static void test_digits(void **state)
+{
+    (void)state;
+    ozk_model *m = load_fixture("digits-mlp.ozkm");
+    run_model("digits-mlp", m);
+    ozk_model_free(m);
+}
+
+static void test_mixed(void **state)
+{
+    (void)state;
+    ozk_model *m = model_mixed();
+    run_model("mixed (dense, add, relu; int8 out)", m);
+    ozk_model_free(m);
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    return ozk_srs_dev(&g_srs, SRS_LOG, 7) ? -1 : 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    ozk_srs_free(&g_srs);
+    return 0;
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = { cmocka_unit_test(test_mixed),
+                                        cmocka_unit_test(test_digits) };
+    return TEST_RUN_WITH("genverifier", tests, setup, teardown);
+}
