@@ -190,6 +190,13 @@ contract Settlement is ReentrancyGuard, EIP712 {
     mapping(uint256 => Challenge) internal _challenges;
     /// every address that has been a model's committer (a receipt signed before a rotation binds)
     mapping(bytes32 => mapping(address => bool)) public wasCommitter;
+    /// When setCommitter rotated a key away (0: never, or made committer again since). A rotated
+    /// key's receipts bind only when their deadline is at or before this time, so a leaked key
+    /// stops being able to slash one challenge window after the rotation.
+    mapping(bytes32 => mapping(address => uint64)) public revokedAt;
+
+    /// Windows above this are refused: a deadline is block.timestamp + window in a uint40.
+    uint256 internal constant MAX_WINDOW = 1 << 32;
     mapping(address => uint256) public credits;
     uint256 public challengeCount;
 
@@ -308,6 +315,7 @@ contract Settlement is ReentrancyGuard, EIP712 {
             revert BadTerms();
         }
         if (p.challengeWindow < MIN_CHALLENGE_WINDOW || p.responseWindow < MIN_RESPONSE_WINDOW) revert BadTerms();
+        if (p.challengeWindow > MAX_WINDOW || p.responseWindow > MAX_WINDOW) revert BadTerms();
         if (p.verifyGas == 0 || p.respondGas < p.verifyGas) revert BadTerms();
         if (p.insecure && !ALLOW_INSECURE) revert InsecureNotAllowed();
         _checkVerifier(p);
@@ -373,9 +381,19 @@ contract Settlement is ReentrancyGuard, EIP712 {
         Model storage m = _model(modelId);
         if (msg.sender != m.owner) revert NotOwner();
         if (committer == address(0)) revert BadTerms();
+        if (committer != m.committer) revokedAt[modelId][m.committer] = uint64(block.timestamp);
+        revokedAt[modelId][committer] = 0;
         m.committer = committer;
         wasCommitter[modelId][committer] = true;
         emit CommitterChanged(modelId, committer);
+    }
+
+    /// The receipt's signer is the model's committer, or a rotated-away one whose promise (its
+    /// deadline) came no later than the rotation.
+    function _checkSigner(bytes32 modelId, address signer, uint64 deadline) internal view {
+        if (!wasCommitter[modelId][signer]) revert BadSignature();
+        uint64 revoked = revokedAt[modelId][signer];
+        if (revoked != 0 && deadline > revoked) revert BadSignature();
     }
 
     function _model(bytes32 modelId) internal view returns (Model storage m) {
@@ -482,8 +500,7 @@ contract Settlement is ReentrancyGuard, EIP712 {
         Model storage m = _model(r.modelId);
         if (r.chainId != block.chainid || r.settlement != address(this)) revert BadReceipt();
         bytes32 digest = receiptDigest(r);
-        address signer = ECDSA.recover(digest, sig);
-        if (!wasCommitter[r.modelId][signer]) revert BadSignature();
+        _checkSigner(r.modelId, ECDSA.recover(digest, sig), r.deadline);
         if (MerkleRecord.saltedHash(salt, x) != r.xHash || MerkleRecord.saltedHash(salt, y) != r.yHash) {
             revert BadPreimage();
         }
@@ -601,9 +618,10 @@ contract Settlement is ReentrancyGuard, EIP712 {
     /// STATICCALL verify(proof, x, y) with a gas floor; accept only success, 32 bytes, value 1.
     function _verify(Model storage m, Dispute storage d, bytes calldata proof) internal view {
         uint256 need = uint256(m.verifyGas);
-        // the callee gets at most 63/64 of what is left (EIP-150): keep verifyGas available to it
-        if (gasleft() < need + need / 63 + RESPOND_GAS_MARGIN) revert GasFloor();
+        // the calldata first (x and y come from storage: cold reads, memory), then the floor, so
+        // that it holds at the call: the callee gets at most 63/64 of what is left (EIP-150)
         bytes memory data = abi.encodeCall(IOzkVerifier.verify, (proof, d.x, d.y));
+        if (gasleft() < need + need / 63 + RESPOND_GAS_MARGIN) revert GasFloor();
         address v = m.verifier;
         bool ok;
         uint256 size;
