@@ -1,0 +1,1107 @@
+/*
+ * tests/test_settlement.c: the settlement contract end to end, on a real anvil, with the real
+ * contracts and the real prover (docs/contracts.md, "The settlement contract").
+ *
+ * The digits MLP on a dev SRS: the vk is built, the verifier generated (ozk__sol_generate, what
+ * `ozk gen-verifier --insecure-dev-srs` writes), compiled with the pinned solc-js (via-IR, like
+ * tests/test_genverifier.c) and deployed; contracts/src/Settlement.sol is compiled with the
+ * settings of contracts/foundry.toml (imports from contracts/src and contracts/node_modules) and
+ * deployed with short windows and insecure verifiers allowed (chain id 31337). Both compiles run
+ * in the background while the records are computed and proven.
+ *
+ * Then: registerModel (its constants checked against the verifier) and addStake; an honest batch
+ * committed, one record challenged with its preimages, Merkle proof and bond, answered by the
+ * operator with an ozk_prove proof in a real respond transaction (Answered, the bond credited to
+ * the payee, the record Proven); a batch with a dishonest record (one output changed) committed
+ * and challenged, respond with the proof of the honest y reverting ProofRejected, time moved past
+ * the deadline, resolveTimeout crediting the challenger its bond plus half the stake, the model
+ * frozen (commitBatch reverts ModelFrozen). The accounting invariant and the contract's balance
+ * are checked at the end. The gas of commitBatch, challenge, respond and resolveTimeout is read
+ * from their receipts and printed.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "anvil.h"
+#include "ozk/abi.h"
+#include "ozk/error.h"
+#include "ozk/hex.h"
+#include "ozk/keccak.h"
+#include "ozk/merkle.h"
+#include "ozk/model.h"
+#include "ozk/proof.h"
+#include "ozk/sender.h"
+#include "ozk/srs.h"
+#include "../verifier/solidity_internal.h"
+#include "testutil.h"
+
+#define SRS_LOG  15
+#define CHAIN_ID 31337
+#define ETHER    1000000000000000000ULL
+#define GWEI     1000000000ULL
+
+/* anvil's dev accounts 0 (owner, committer, operator) and 1 (challenger) */
+static const char KEY_OPERATOR[] =
+    "ac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
+static const char KEY_CHALLENGER[] =
+    "59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
+static const char PAYEE[] = "3c44cdddb6a900fa2b585dd299e03d12fa4293bc";     /* account 2 */
+static const char BURN_SINK[] = "90f79bf6eb2c4f870365e785982e1f101e93b906"; /* account 3 */
+
+/* the settlement's terms for this test */
+#define MIN_STAKE       (1 * ETHER)
+#define MIN_BOND        (GWEI * 1000000) /* 0.001 ether */
+#define MAX_BOND        (1 * ETHER)
+#define CHALLENGE_WIN   3600
+#define RESPONSE_WIN    600
+#define SHARE_BPS       5000
+#define GAS_PRICE       GWEI
+#define PROVING_COST    (GWEI * 1000000)
+#define N_HONEST        4 /* records of batch 0; record 1 is challenged */
+#define N_MIXED         3 /* records of batch 1; record 2 is dishonest */
+#define HONEST_INDEX    1
+#define DISHONEST_INDEX 2
+
+enum { CH_NONE, CH_OPEN, CH_ANSWERED, CH_TIMEDOUT };
+enum { RS_NONE, RS_COMMITTED, RS_CHALLENGED, RS_PROVEN, RS_SLASHED, RS_FINAL };
+enum { BS_NONE, BS_CHALLENGEABLE, BS_CLOSED };
+
+static ozk_srs g_srs;
+static struct anvil *g_anvil; /* the running anvil, for teardown */
+
+/* ---- ABI values ------------------------------------------------------------------------------ */
+
+static ozk_abi_value v_u64(uint64_t x)
+{
+    ozk_abi_value v;
+    memset(&v, 0, sizeof v);
+    ozk_abi_value_u64(&v, x);
+    return v;
+}
+
+static ozk_abi_value v_b32(const uint8_t b[32])
+{
+    ozk_abi_value v;
+    memset(&v, 0, sizeof v);
+    v.kind = OZK_ABI_FIXED_BYTES;
+    memcpy(v.word, b, 32);
+    return v;
+}
+
+static ozk_abi_value v_addr(const uint8_t a[20])
+{
+    ozk_abi_value v;
+    memset(&v, 0, sizeof v);
+    ozk_abi_value_address(&v, a);
+    return v;
+}
+
+static ozk_abi_value v_bool(int b)
+{
+    ozk_abi_value v;
+    memset(&v, 0, sizeof v);
+    ozk_abi_value_bool(&v, b);
+    return v;
+}
+
+static ozk_abi_value v_bytes(const uint8_t *b, size_t len)
+{
+    ozk_abi_value v;
+    memset(&v, 0, sizeof v);
+    v.kind = OZK_ABI_BYTES;
+    v.bytes = (uint8_t *)(uintptr_t)b;
+    v.len = len;
+    return v;
+}
+
+/* calldata of sig with the arguments items[0..n) (n may be 0) */
+static uint8_t *calldata(size_t *len, const char *sig, ozk_abi_value *items, size_t n)
+{
+    if (n == 0) {
+        uint8_t *d = malloc(4);
+        assert_non_null(d);
+        ozk_abi_selector(d, sig);
+        *len = 4;
+        return d;
+    }
+    ozk_abi_value args = { .kind = OZK_ABI_TUPLE, .items = items, .n = n };
+    uint8_t *d;
+    int rc = ozk_abi_calldata(&d, len, sig, &args);
+    if (rc) fail_msg("calldata %s: %d", sig, rc);
+    return d;
+}
+
+static uint64_t word_u64(const uint8_t *w)
+{
+    for (int i = 0; i < 24; i++) assert_int_equal(w[i], 0);
+    uint64_t x = 0;
+    for (int i = 24; i < 32; i++) x = x << 8 | w[i];
+    return x;
+}
+
+/* a - b for two 256-bit big-endian words with a >= b and a small difference (balances: anvil's
+ * accounts hold 10^22 wei, more than 64 bits) */
+static uint64_t word_diff(const uint8_t *a, const uint8_t *b)
+{
+    uint8_t d[32];
+    int borrow = 0;
+    for (int i = 31; i >= 0; i--) {
+        int x = a[i] - b[i] - borrow;
+        borrow = x < 0;
+        d[i] = (uint8_t)(x + (borrow ? 256 : 0));
+    }
+    assert_int_equal(borrow, 0);
+    return word_u64(d);
+}
+
+static void u64_be32(uint8_t out[32], uint64_t x)
+{
+    memset(out, 0, 32);
+    for (int i = 0; i < 8; i++) out[31 - i] = (uint8_t)(x >> (8 * i));
+}
+
+/* ---- compiling ------------------------------------------------------------------------------- */
+
+static void write_json(const char *path, json_t *j)
+{
+    assert_non_null(j);
+    assert_int_equal(json_dump_file(j, path, JSON_COMPACT), 0);
+    json_decref(j);
+}
+
+/* the creation code of contract name in source file, from a solc-js standard-JSON output */
+static uint8_t *read_code(const char *out, const char *file, const char *name, size_t *len,
+                          size_t *runtime_len)
+{
+    size_t n;
+    char *txt = (char *)test_read_file(out, &n);
+    char *brace = strchr(txt, '{'); /* solc-js may print a ">>>" notice first */
+    assert_non_null(brace);
+    json_error_t jerr;
+    json_t *o = json_loads(brace, 0, &jerr);
+    if (!o) fail_msg("%s: %s", out, jerr.text);
+    free(txt);
+    size_t i;
+    json_t *e;
+    int bad = 0;
+    json_array_foreach(json_object_get(o, "errors"), i, e)
+    {
+        if (!strcmp(json_string_value(json_object_get(e, "severity")), "error")) {
+            fprintf(stderr, "%s\n", json_string_value(json_object_get(e, "formattedMessage")));
+            bad = 1;
+        }
+    }
+    assert_int_equal(bad, 0);
+    json_t *c = json_object_get(json_object_get(json_object_get(o, "contracts"), file), name);
+    assert_non_null(c);
+    const char *hex[2];
+    for (int k = 0; k < 2; k++) {
+        json_t *evm =
+            json_object_get(json_object_get(c, "evm"), k ? "deployedBytecode" : "bytecode");
+        hex[k] = json_string_value(json_object_get(evm, "object"));
+        assert_non_null(hex[k]);
+    }
+    *len = strlen(hex[0]) / 2;
+    *runtime_len = strlen(hex[1]) / 2;
+    uint8_t *code = malloc(*len);
+    assert_non_null(code);
+    assert_int_equal(ozk_hex_decode(code, *len, hex[0]), (long)*len);
+    json_decref(o);
+    return code;
+}
+
+/* Starts both compiles in the background (pclose waits for them): the verifier like
+ * tests/test_genverifier.c (optimizer, via-IR, no metadata), Settlement.sol like
+ * contracts/foundry.toml (optimizer 200, no via-IR, prague, no metadata). */
+static FILE *compile_start(const char *dir, const char *verifier_src)
+{
+    char path[512], cmd[4096];
+    snprintf(path, sizeof path, "%s/verifier.json", dir);
+    write_json(path,
+               json_pack("{s:s, s:{s:{s:s}}, s:{s:{s:b, s:i}, s:b, s:{s:s, s:b}, "
+                         "s:{s:{s:[s,s]}}}}",
+                         "language", "Solidity", "sources", "Verifier.sol", "content", verifier_src,
+                         "settings", "optimizer", "enabled", 1, "runs", 200, "viaIR", 1, "metadata",
+                         "bytecodeHash", "none", "appendCBOR", 0, "outputSelection", "*", "*",
+                         "evm.bytecode.object", "evm.deployedBytecode.object"));
+    snprintf(path, sizeof path, "%s/settlement.json", dir);
+    write_json(path, json_pack("{s:s, s:{s:{s:[s]}}, s:{s:{s:b, s:i}, s:s, s:{s:s, s:b}, "
+                               "s:{s:{s:[s,s]}}}}",
+                               "language", "Solidity", "sources", "Settlement.sol", "urls",
+                               "Settlement.sol", "settings", "optimizer", "enabled", 1, "runs", 200,
+                               "evmVersion", "prague", "metadata", "bytecodeHash", "none",
+                               "appendCBOR", 0, "outputSelection", "Settlement.sol", "Settlement",
+                               "evm.bytecode.object", "evm.deployedBytecode.object"));
+    snprintf(cmd, sizeof cmd,
+             "cd '%s' && { '%s' --standard-json < verifier.json > verifier.out 2> verifier.err & "
+             "'%s' --standard-json --base-path '%s/src' --include-path '%s/node_modules' "
+             "< settlement.json > settlement.out 2> settlement.err & wait; }",
+             dir, OZK_SOLCJS, OZK_SOLCJS, OZK_CONTRACTS, OZK_CONTRACTS);
+    FILE *p = popen(cmd, "r");
+    assert_non_null(p);
+    return p;
+}
+
+/* ---- the chain ------------------------------------------------------------------------------- */
+
+typedef struct {
+    ozk_rpc *rpc;
+    ozk_sender *s;
+    uint8_t addr[20];
+} actor;
+
+typedef struct {
+    struct anvil a;
+    actor op, ch; /* the operator (owner, committer), the challenger */
+} chain;
+
+static void actor_open(actor *ac, struct anvil *a, const char *hexkey)
+{
+    ozk_rpc_config rcfg;
+    ozk_rpc_config_default(&rcfg);
+    rcfg.url = a->url;
+    ozk_rpc_error e;
+    assert_int_equal(ozk_rpc_open(&ac->rpc, &rcfg, &e), 0);
+    ozk_key key;
+    assert_int_equal(ozk_key_from_hex(&key, hexkey, strlen(hexkey), NULL, 0), 0);
+    ozk_sender_config scfg;
+    ozk_sender_config_default(&scfg);
+    scfg.poll_ms = 20;
+    assert_int_equal(ozk_sender_open(&ac->s, ac->rpc, &key, &scfg, &e), 0);
+    ozk_key_wipe(&key);
+    ozk_sender_address(ac->s, ac->addr);
+    assert_int_equal(ozk_sender_chain_id(ac->s), CHAIN_ID);
+}
+
+static void actor_close(actor *ac)
+{
+    ozk_sender_close(ac->s);
+    ozk_rpc_close(ac->rpc);
+}
+
+/* a transaction from ac (to NULL: a create), confirmed; returns its receipt's gas */
+static uint64_t tx_ok(actor *ac, const uint8_t *to, uint64_t value, const uint8_t *data, size_t len,
+                      uint64_t gas_limit, uint8_t hash[32])
+{
+    ozk_send_request req;
+    memset(&req, 0, sizeof req);
+    if (to) {
+        req.has_to = 1;
+        memcpy(req.to, to, 20);
+    }
+    u64_be32(req.value, value);
+    req.data = data;
+    req.data_len = len;
+    req.gas_limit = gas_limit;
+    ozk_sent_tx t;
+    ozk_rpc_error e;
+    int rc = ozk_sender_send(ac->s, &t, &req, &e);
+    if (rc) fail_msg("send: %s", e.message);
+    ozk_tx_status st;
+    memset(&st, 0, sizeof st);
+    assert_int_equal(ozk_sender_wait(ac->s, &st, t.hash, 1, 10000, &e), 0);
+    if (st.state != OZK_TXS_CONFIRMED) fail_msg("transaction state %d", st.state);
+    assert_int_equal(st.status, 1);
+    if (hash) memcpy(hash, t.hash, 32);
+    ozk_sent_tx_clear(&t);
+    return st.gas_used;
+}
+
+/* a call that must revert with the custom error errsig ("ProofRejected()"): the sender's gas
+ * estimate fails with the node's revert data, and nothing is broadcast */
+static void tx_reverts(actor *ac, const uint8_t to[20], uint64_t value, const uint8_t *data,
+                       size_t len, const char *errsig)
+{
+    ozk_send_request req;
+    memset(&req, 0, sizeof req);
+    req.has_to = 1;
+    memcpy(req.to, to, 20);
+    u64_be32(req.value, value);
+    req.data = data;
+    req.data_len = len;
+    ozk_sent_tx t;
+    ozk_rpc_error e;
+    int rc = ozk_sender_send(ac->s, &t, &req, &e);
+    if (rc == 0) {
+        ozk_sent_tx_clear(&t);
+        fail_msg("expected a revert %s, the transaction was sent", errsig);
+    }
+    assert_int_equal(rc, OZK_EIO);
+    assert_int_equal(e.kind, OZK_RPC_ERR_REMOTE);
+    uint8_t sel[4];
+    ozk_abi_selector(sel, errsig);
+    if (!e.has_data || e.data_len < 4 || memcmp(e.data, sel, 4))
+        fail_msg("expected %s, got: %s", errsig, e.message);
+}
+
+static void rpc0(actor *ac, const char *method, json_t *params)
+{
+    json_t *res = NULL;
+    ozk_rpc_error e;
+    int rc = ozk_rpc_call(ac->rpc, &res, method, params, OZK_RPC_ANY, &e);
+    if (rc) fail_msg("%s: %s", method, e.message);
+    json_decref(res);
+    json_decref(params);
+}
+
+static void deploy(actor *ac, uint8_t addr[20], const uint8_t *code, size_t len, uint64_t *gas)
+{
+    uint8_t h[32];
+    uint64_t g = tx_ok(ac, NULL, 0, code, len, 0, h);
+    if (gas) *gas = g;
+    char hs[67] = "0x";
+    ozk_hex_encode(hs + 2, h, 32);
+    json_t *rec = NULL, *params = json_pack("[s]", hs);
+    ozk_rpc_error e;
+    assert_int_equal(
+        ozk_rpc_call(ac->rpc, &rec, "eth_getTransactionReceipt", params, OZK_RPC_OBJECT, &e), 0);
+    json_decref(params);
+    const char *ca = json_string_value(json_object_get(rec, "contractAddress"));
+    assert_non_null(ca);
+    assert_int_equal(ozk_rpc_hex_to_bytes(addr, 20, ca), 20);
+    json_decref(rec);
+}
+
+/* keccak256 of the code at addr (its EXTCODEHASH) */
+static void code_hash(actor *ac, uint8_t out[32], const uint8_t addr[20])
+{
+    char as[43] = "0x";
+    ozk_hex_encode(as + 2, addr, 20);
+    json_t *res = NULL, *params = json_pack("[s,s]", as, "latest");
+    ozk_rpc_error e;
+    assert_int_equal(ozk_rpc_call(ac->rpc, &res, "eth_getCode", params, OZK_RPC_STRING, &e), 0);
+    json_decref(params);
+    const char *hex = json_string_value(res);
+    size_t cap = strlen(hex) / 2;
+    uint8_t *code = malloc(cap + 1);
+    assert_non_null(code);
+    long n = ozk_rpc_hex_to_bytes(code, cap, hex);
+    assert_true(n > 0);
+    ozk_keccak256(out, code, (size_t)n);
+    free(code);
+    json_decref(res);
+}
+
+/* a view through eth_call; the returned bytes in out (exactly want bytes) */
+static void view(chain *c, const uint8_t to[20], const char *sig, ozk_abi_value *items, size_t n,
+                 uint8_t *out, size_t want)
+{
+    size_t len, outlen = 0;
+    uint8_t *data = calldata(&len, sig, items, n);
+    char as[43] = "0x";
+    ozk_hex_encode(as + 2, to, 20);
+    int rc = anvil_eth_call(&c->a, as, data, len, out, want, &outlen);
+    free(data);
+    if (rc != 1) fail_msg("eth_call %s: %d", sig, rc);
+    assert_int_equal(outlen, want);
+}
+
+static uint64_t view_u64(chain *c, const uint8_t to[20], const char *sig, ozk_abi_value *items,
+                         size_t n)
+{
+    uint8_t w[32];
+    view(c, to, sig, items, n, w, 32);
+    return word_u64(w);
+}
+
+static uint64_t credits_of(chain *c, const uint8_t *settle, const uint8_t who[20])
+{
+    ozk_abi_value a = v_addr(who);
+    return view_u64(c, settle, "credits(address)", &a, 1);
+}
+
+static uint64_t record_status(chain *c, const uint8_t *settle, const uint8_t mid[32], uint64_t seq,
+                              uint64_t index)
+{
+    ozk_abi_value a[3] = { v_b32(mid), v_u64(seq), v_u64(index) };
+    return view_u64(c, settle, "recordStatus(bytes32,uint256,uint256)", a, 3);
+}
+
+/* challengeInfo: modelId, key, challenger, deadline, kind, status, bond */
+static void challenge_info(chain *c, const uint8_t *settle, uint64_t id, uint8_t w[7 * 32])
+{
+    ozk_abi_value a = v_u64(id);
+    view(c, settle, "challengeInfo(uint256)", &a, 1, w, 7 * 32);
+}
+
+/* model(bytes32): the 23 words of struct Model */
+enum {
+    M_OWNER,
+    M_COMMITTER,
+    M_PAYEE,
+    M_VERIFIER,
+    M_CODEHASH,
+    M_VKHASH,
+    M_CWHASH,
+    M_SRSID,
+    M_PROTOCOL,
+    M_STAKE,
+    M_BOND,
+    M_CWIN,
+    M_RWIN,
+    M_INSECURE,
+    M_FROZEN,
+    M_EXITING,
+    M_VERIFYGAS,
+    M_RESPONDGAS,
+    M_PROVINGCOST,
+    M_NEXTSEQ,
+    M_LASTCOMMIT,
+    M_EXITTS,
+    M_OPEN,
+    M_WORDS
+};
+
+static void model_info(chain *c, const uint8_t *settle, const uint8_t mid[32],
+                       uint8_t w[M_WORDS * 32])
+{
+    ozk_abi_value a = v_b32(mid);
+    view(c, settle, "model(bytes32)", &a, 1, w, M_WORDS * 32);
+}
+
+/* ---- records --------------------------------------------------------------------------------- */
+
+typedef struct {
+    uint8_t request_id[32], salt[32];
+    uint8_t *x, *y;
+    uint8_t leaf[32];
+} record;
+
+/* y = f(x), computed by running the model (the operator's inference) */
+static void infer(const ozk_model *m, const ozk_vk *vk, const uint8_t *x, uint8_t *y)
+{
+    size_t xlen = ozk_vk_input_bytes(vk);
+    uint32_t nout = ozk_vk_output_len(vk);
+    int8_t *q = malloc(xlen);
+    int32_t *out = malloc(nout * sizeof *out);
+    void *work = malloc(ozk_model_work_size(m));
+    assert_non_null(q);
+    assert_non_null(out);
+    assert_non_null(work);
+    assert_int_equal(ozk_model_decode_input(m, q, x, xlen), 0);
+    ozk_model_infer(m, out, q, work);
+    ozk_model_encode_output(m, y, out);
+    free(q);
+    free(out);
+    free(work);
+}
+
+static void make_records(record *r, size_t n, const ozk_model *m, const ozk_vk *vk)
+{
+    size_t xlen = ozk_vk_input_bytes(vk), ylen = ozk_vk_output_bytes(vk);
+    for (size_t i = 0; i < n; i++) {
+        test_rand_bytes(r[i].request_id, 32);
+        test_rand_bytes(r[i].salt, 32);
+        r[i].x = malloc(xlen);
+        r[i].y = malloc(ylen);
+        assert_non_null(r[i].x);
+        assert_non_null(r[i].y);
+        test_rand_bytes(r[i].x, xlen);
+        infer(m, vk, r[i].x, r[i].y);
+    }
+}
+
+static void free_records(record *r, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(r[i].x);
+        free(r[i].y);
+    }
+}
+
+/* the leaves (for this settlement and model) and the root */
+static void seal_batch(record *r, size_t n, const ozk_vk *vk, const uint8_t settle[20],
+                       const uint8_t mid[32], uint8_t root[32])
+{
+    size_t xlen = ozk_vk_input_bytes(vk), ylen = ozk_vk_output_bytes(vk);
+    uint8_t(*leaves)[32] = malloc(n * 32);
+    assert_non_null(leaves);
+    for (size_t i = 0; i < n; i++) {
+        ozk_merkle_record mr;
+        memset(&mr, 0, sizeof mr);
+        mr.version = 1;
+        mr.chain_id = CHAIN_ID;
+        memcpy(mr.settlement, settle, 20);
+        memcpy(mr.model_id, mid, 32);
+        memcpy(mr.request_id, r[i].request_id, 32);
+        ozk_merkle_salted_hash(mr.x_hash, r[i].salt, r[i].x, xlen);
+        ozk_merkle_salted_hash(mr.y_hash, r[i].salt, r[i].y, ylen);
+        ozk_merkle_leaf(r[i].leaf, &mr);
+        memcpy(leaves[i], r[i].leaf, 32);
+    }
+    assert_int_equal(ozk_merkle_root(root, (const uint8_t(*)[32])leaves, n), 0);
+    free(leaves);
+}
+
+static uint64_t commit_batch(chain *c, const uint8_t *settle, const uint8_t mid[32], uint64_t seq,
+                             const uint8_t root[32], uint64_t count)
+{
+    ozk_abi_value a[4] = { v_b32(mid), v_u64(seq), v_b32(root), v_u64(count) };
+    size_t len;
+    uint8_t *data = calldata(&len, "commitBatch(bytes32,uint256,bytes32,uint256)", a, 4);
+    uint64_t gas = tx_ok(&c->op, settle, 0, data, len, 0, NULL);
+    free(data);
+    return gas;
+}
+
+/* the challenge calldata for record index of the batch r[0..n) */
+static uint8_t *challenge_data(size_t *len, const record *r, size_t n, size_t index,
+                               const uint8_t *y, const ozk_vk *vk, const uint8_t mid[32],
+                               uint64_t seq)
+{
+    uint8_t leaves[8][32], proof[OZK_MERKLE_MAX_DEPTH][32];
+    assert_true(n <= 8);
+    for (size_t i = 0; i < n; i++) memcpy(leaves[i], r[i].leaf, 32);
+    int depth;
+    assert_int_equal(ozk_merkle_proof(proof, &depth, (const uint8_t(*)[32])leaves, n, index), 0);
+    ozk_abi_value sib[OZK_MERKLE_MAX_DEPTH];
+    for (int k = 0; k < depth; k++) sib[k] = v_b32(proof[k]);
+    ozk_abi_value arr;
+    memset(&arr, 0, sizeof arr);
+    arr.kind = OZK_ABI_ARRAY;
+    arr.items = sib;
+    arr.n = (size_t)depth;
+    ozk_abi_value a[8] = { v_b32(mid),
+                           v_u64(seq),
+                           v_u64(index),
+                           v_b32(r[index].request_id),
+                           v_b32(r[index].salt),
+                           v_bytes(r[index].x, ozk_vk_input_bytes(vk)),
+                           v_bytes(y, ozk_vk_output_bytes(vk)),
+                           arr };
+    return calldata(len, "challenge(bytes32,uint256,uint256,bytes32,bytes32,bytes,bytes,bytes32[])",
+                    a, 8);
+}
+
+static uint8_t *respond_data(size_t *len, uint64_t id, const uint8_t *proof, size_t plen)
+{
+    ozk_abi_value a[2] = { v_u64(id), v_bytes(proof, plen) };
+    return calldata(len, "respond(uint256,bytes)", a, 2);
+}
+
+/* keccak256(abi.encode(modelId, seq, index)) */
+static void record_key(uint8_t out[32], const uint8_t mid[32], uint64_t seq, uint64_t index)
+{
+    uint8_t buf[96];
+    memcpy(buf, mid, 32);
+    u64_be32(buf + 32, seq);
+    u64_be32(buf + 64, index);
+    ozk_keccak256(out, buf, sizeof buf);
+}
+
+/* totalStakes + totalBonds + totalCredits + totalBurned == totalDeposits - totalWithdrawn, and
+ * the balance is that minus burnFlushed */
+static void check_accounting(chain *c, const uint8_t *settle)
+{
+    uint64_t st = view_u64(c, settle, "totalStakes()", NULL, 0);
+    uint64_t bo = view_u64(c, settle, "totalBonds()", NULL, 0);
+    uint64_t cr = view_u64(c, settle, "totalCredits()", NULL, 0);
+    uint64_t bu = view_u64(c, settle, "totalBurned()", NULL, 0);
+    uint64_t de = view_u64(c, settle, "totalDeposits()", NULL, 0);
+    uint64_t wi = view_u64(c, settle, "totalWithdrawn()", NULL, 0);
+    uint64_t fl = view_u64(c, settle, "burnFlushed()", NULL, 0);
+    assert_true(st + bo + cr + bu == de - wi);
+    uint8_t bal[32];
+    ozk_rpc_error e;
+    assert_int_equal(ozk_rpc_get_balance(c->op.rpc, bal, settle, &e), 0);
+    assert_true(word_u64(bal) == de - wi - fl);
+}
+
+/* ---- the test -------------------------------------------------------------------------------- */
+
+static void test_settlement(void **state)
+{
+    (void)state;
+    char err[256];
+
+    /* the model, its vk and verifier source; both compiles start in the background */
+    char path[512];
+    snprintf(path, sizeof path, "%s/models/digits-mlp.ozkm", OZK_FIXTURES);
+    size_t mlen;
+    uint8_t *mbuf = test_read_file(path, &mlen);
+    ozk_model *m;
+    if (ozk_model_decode(&m, mbuf, mlen, err, sizeof err)) fail_msg("%s: %s", path, err);
+    free(mbuf);
+    ozk_vk *vk;
+    if (ozk_vk_build(&vk, m, &g_srs, 0, err, sizeof err)) fail_msg("vk: %s", err);
+    assert_int_equal(ozk_vk_insecure(vk), 1);
+    size_t xlen = ozk_vk_input_bytes(vk), ylen = ozk_vk_output_bytes(vk);
+    char *src;
+    size_t slen;
+    assert_int_equal(ozk__sol_generate(&src, &slen, vk), 0);
+    char dir[] = "/tmp/ozk-settlement-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    FILE *compiling = compile_start(dir, src);
+    free(src);
+
+    /* the records: batch 0 all honest, batch 1 with record 2 dishonest (one output changed) */
+    record b0[N_HONEST], b1[N_MIXED];
+    make_records(b0, N_HONEST, m, vk);
+    make_records(b1, N_MIXED, m, vk);
+    uint8_t *honest_y = malloc(ylen);
+    assert_non_null(honest_y);
+    memcpy(honest_y, b1[DISHONEST_INDEX].y, ylen);
+    {
+        int32_t *out = malloc(ozk_vk_output_len(vk) * sizeof *out);
+        assert_non_null(out);
+        assert_int_equal(ozk_model_decode_output(m, out, b1[DISHONEST_INDEX].y, ylen), 0);
+        out[0] += 1;
+        ozk_model_encode_output(m, b1[DISHONEST_INDEX].y, out);
+        free(out);
+    }
+    assert_memory_not_equal(honest_y, b1[DISHONEST_INDEX].y, ylen);
+
+    /* the operator's proofs: of the honest record it will be challenged on, and of the dishonest
+     * record's x (which can only give the honest y) */
+    uint8_t *proof, *proof_h, *y1 = malloc(ylen);
+    size_t plen, plen_h;
+    assert_non_null(y1);
+    if (ozk_prove(&proof, &plen, y1, m, vk, &g_srs, b0[HONEST_INDEX].x, xlen, NULL, err,
+                  sizeof err))
+        fail_msg("prove: %s", err);
+    assert_memory_equal(y1, b0[HONEST_INDEX].y, ylen); /* inference and prover agree */
+    assert_int_equal(
+        ozk_verify(vk, b0[HONEST_INDEX].x, xlen, y1, ylen, proof, plen, err, sizeof err), 1);
+    if (ozk_prove(&proof_h, &plen_h, y1, m, vk, &g_srs, b1[DISHONEST_INDEX].x, xlen, NULL, err,
+                  sizeof err))
+        fail_msg("prove: %s", err);
+    assert_memory_equal(y1, honest_y, ylen);
+    assert_int_not_equal(ozk_verify(vk, b1[DISHONEST_INDEX].x, xlen, b1[DISHONEST_INDEX].y, ylen,
+                                    proof_h, plen_h, err, sizeof err),
+                         1);
+
+    /* the compiled contracts */
+    assert_int_equal(pclose(compiling), 0);
+    size_t vcode_len, vrt_len, scode_len, srt_len;
+    snprintf(path, sizeof path, "%s/verifier.out", dir);
+    uint8_t *vcode = read_code(path, "Verifier.sol", "OzkVerifier", &vcode_len, &vrt_len);
+    snprintf(path, sizeof path, "%s/settlement.out", dir);
+    uint8_t *scode = read_code(path, "Settlement.sol", "Settlement", &scode_len, &srt_len);
+    printf("verifier %zu bytes deployed, Settlement %zu bytes deployed, proof %zu bytes\n", vrt_len,
+           srt_len, plen);
+    assert_true(vrt_len < 24576);
+    assert_true(srt_len < 24576);
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    assert_int_equal(system(cmd), 0);
+
+    static chain c; /* static: teardown stops anvil when an assertion leaves the test */
+    memset(&c, 0, sizeof c);
+    g_anvil = &c.a;
+    assert_int_equal(anvil_start(&c.a), 0);
+    actor_open(&c.op, &c.a, KEY_OPERATOR);
+    actor_open(&c.ch, &c.a, KEY_CHALLENGER);
+    uint8_t payee[20], sink[20];
+    assert_int_equal(ozk_hex_decode(payee, 20, PAYEE), 20);
+    assert_int_equal(ozk_hex_decode(sink, 20, BURN_SINK), 20);
+
+    /* ---- 1. the verifier and the settlement ---- */
+    uint8_t verifier[20], vhash[32], w[M_WORDS * 32];
+    deploy(&c.op, verifier, vcode, vcode_len, NULL);
+    code_hash(&c.op, vhash, verifier);
+    view(&c, verifier, "VK_HASH()", NULL, 0, w, 32);
+    assert_memory_equal(w, ozk_vk_hash(vk), 32);
+    view(&c, verifier, "CW_HASH()", NULL, 0, w, 32);
+    assert_memory_equal(w, ozk_vk_cw_hash(vk), 32);
+    view(&c, verifier, "SRS_ID()", NULL, 0, w, 32);
+    assert_memory_equal(w, ozk_vk_srs_id(vk), 32);
+    assert_int_equal(view_u64(&c, verifier, "INSECURE()", NULL, 0), 1);
+    uint64_t protocol = view_u64(&c, verifier, "PROTOCOL_VERSION()", NULL, 0);
+
+    /* the verifier's gas, measured by a transaction (not an estimate: design.md pitfall 11) */
+    uint64_t verify_gas;
+    {
+        ozk_abi_value a[3] = { v_bytes(proof, plen), v_bytes(b0[HONEST_INDEX].x, xlen),
+                               v_bytes(b0[HONEST_INDEX].y, ylen) };
+        size_t len;
+        uint8_t *data = calldata(&len, "verify(bytes,bytes,bytes)", a, 3);
+        verify_gas = tx_ok(&c.op, verifier, 0, data, len, 10000000, NULL);
+        free(data);
+    }
+    uint64_t respond_gas = 2 * verify_gas; /* the respond transaction's limit and its term */
+    uint64_t bond = 2 * respond_gas * GAS_PRICE + PROVING_COST;
+    assert_true(bond >= MIN_BOND && bond <= MAX_BOND);
+
+    uint8_t settle[20];
+    {
+        ozk_abi_value bi[9] = { v_u64(MIN_STAKE),     v_u64(MIN_BOND),     v_u64(MAX_BOND),
+                                v_u64(CHALLENGE_WIN), v_u64(RESPONSE_WIN), v_u64(SHARE_BPS),
+                                v_addr(sink),         v_bool(1),           v_u64(GAS_PRICE) };
+        ozk_abi_value bounds = { .kind = OZK_ABI_TUPLE, .items = bi, .n = 9 };
+        ozk_abi_value args = { .kind = OZK_ABI_TUPLE, .items = &bounds, .n = 1 };
+        ozk_abi_type *t;
+        assert_int_equal(
+            ozk_abi_type_parse(&t, "((uint256,uint256,uint256,uint64,uint64,uint16,address,bool,"
+                                   "uint256))"),
+            0);
+        uint8_t *enc;
+        size_t elen;
+        assert_int_equal(ozk_abi_encode(&enc, &elen, t, &args), 0);
+        ozk_abi_type_free(t);
+        assert_int_equal(elen, 9 * 32);
+        uint8_t *init = malloc(scode_len + elen);
+        assert_non_null(init);
+        memcpy(init, scode, scode_len);
+        memcpy(init + scode_len, enc, elen);
+        uint64_t g;
+        deploy(&c.op, settle, init, scode_len + elen, &g);
+        printf("Settlement deployment gas %llu\n", (unsigned long long)g);
+        free(init);
+        free(enc);
+    }
+    assert_int_equal(view_u64(&c, settle, "ALLOW_INSECURE()", NULL, 0), 1);
+    assert_int_equal(view_u64(&c, settle, "CHALLENGER_SHARE_BPS()", NULL, 0), SHARE_BPS);
+    {
+        ozk_abi_value a[2] = { v_u64(respond_gas), v_u64(PROVING_COST) };
+        assert_true(view_u64(&c, settle, "bondFloor(uint256,uint256)", a, 2) == bond);
+    }
+
+    /* ---- 2. registerModel (the minimum stake), addStake ---- */
+    uint8_t salt[32], mid[32];
+    test_rand_bytes(salt, 32);
+    {
+        uint8_t buf[64] = { 0 };
+        memcpy(buf + 12, c.op.addr, 20);
+        memcpy(buf + 32, salt, 32);
+        ozk_keccak256(mid, buf, 64);
+        ozk_abi_value a[2] = { v_addr(c.op.addr), v_b32(salt) };
+        view(&c, settle, "modelIdOf(address,bytes32)", a, 2, w, 32);
+        assert_memory_equal(w, mid, 32);
+    }
+    const char *reg_sig = "registerModel((bytes32,address,address,address,bytes32,bytes32,bytes32,"
+                          "bytes32,uint256,bool,uint96,uint40,uint40,uint64,uint64,uint128))";
+    ozk_abi_value pi[16] = { v_b32(salt),
+                             v_addr(c.op.addr),
+                             v_addr(payee),
+                             v_addr(verifier),
+                             v_b32(vhash),
+                             v_b32(ozk_vk_hash(vk)),
+                             v_b32(ozk_vk_cw_hash(vk)),
+                             v_b32(ozk_vk_srs_id(vk)),
+                             v_u64(protocol),
+                             v_bool(1),
+                             v_u64(bond),
+                             v_u64(CHALLENGE_WIN),
+                             v_u64(RESPONSE_WIN),
+                             v_u64(verify_gas),
+                             v_u64(respond_gas),
+                             v_u64(PROVING_COST) };
+    ozk_abi_value params = { .kind = OZK_ABI_TUPLE, .items = pi, .n = 16 };
+    size_t len;
+    uint8_t *data;
+    {
+        /* a wrong verifier code hash is refused */
+        uint8_t bad[32];
+        memcpy(bad, vhash, 32);
+        bad[0] ^= 1;
+        pi[4] = v_b32(bad);
+        data = calldata(&len, reg_sig, &params, 1);
+        tx_reverts(&c.op, settle, MIN_STAKE, data, len, "VerifierCodeHash()");
+        free(data);
+        pi[4] = v_b32(vhash);
+        /* and a stake under the minimum */
+        data = calldata(&len, reg_sig, &params, 1);
+        tx_reverts(&c.op, settle, MIN_STAKE - 1, data, len, "InsufficientStake()");
+    }
+    uint64_t g = tx_ok(&c.op, settle, MIN_STAKE, data, len, 0, NULL);
+    free(data);
+    printf("registerModel gas %llu\n", (unsigned long long)g);
+    {
+        ozk_abi_value a = v_b32(mid);
+        data = calldata(&len, "addStake(bytes32)", &a, 1);
+        tx_ok(&c.op, settle, MIN_STAKE, data, len, 0, NULL);
+        free(data);
+    }
+    const uint64_t stake = 2 * MIN_STAKE;
+    model_info(&c, settle, mid, w);
+    assert_memory_equal(w + 32 * M_OWNER + 12, c.op.addr, 20);
+    assert_memory_equal(w + 32 * M_COMMITTER + 12, c.op.addr, 20);
+    assert_memory_equal(w + 32 * M_PAYEE + 12, payee, 20);
+    assert_memory_equal(w + 32 * M_VERIFIER + 12, verifier, 20);
+    assert_memory_equal(w + 32 * M_CODEHASH, vhash, 32);
+    assert_memory_equal(w + 32 * M_VKHASH, ozk_vk_hash(vk), 32);
+    assert_true(word_u64(w + 32 * M_STAKE) == stake);
+    assert_true(word_u64(w + 32 * M_BOND) == bond);
+    assert_int_equal(word_u64(w + 32 * M_INSECURE), 1);
+    assert_int_equal(word_u64(w + 32 * M_FROZEN), 0);
+    assert_int_equal(word_u64(w + 32 * M_NEXTSEQ), 0);
+
+    /* ---- 3. batch 0: honest records ---- */
+    uint8_t root0[32], root1[32];
+    seal_batch(b0, N_HONEST, vk, settle, mid, root0);
+    uint64_t commit_gas = commit_batch(&c, settle, mid, 0, root0, N_HONEST);
+    printf("commitBatch gas %llu\n", (unsigned long long)commit_gas);
+    {
+        ozk_abi_value a[2] = { v_b32(mid), v_u64(0) };
+        uint8_t bw[6 * 32];
+        view(&c, settle, "batch(bytes32,uint256)", a, 2, bw, sizeof bw);
+        assert_memory_equal(bw, root0, 32);
+        assert_int_equal(word_u64(bw + 32), N_HONEST);
+        assert_int_equal(word_u64(bw + 3 * 32), CHALLENGE_WIN);
+        assert_int_equal(word_u64(bw + 4 * 32), RESPONSE_WIN);
+        assert_true(word_u64(bw + 5 * 32) == bond);
+        assert_int_equal(view_u64(&c, settle, "batchStatus(bytes32,uint256)", a, 2),
+                         BS_CHALLENGEABLE);
+    }
+    for (uint64_t i = 0; i < N_HONEST; i++)
+        assert_int_equal(record_status(&c, settle, mid, 0, i), RS_COMMITTED);
+    assert_int_equal(record_status(&c, settle, mid, 0, N_HONEST), RS_NONE);
+    /* a batch from someone other than the committer, or out of sequence, is refused */
+    {
+        ozk_abi_value a[4] = { v_b32(mid), v_u64(1), v_b32(root0), v_u64(1) };
+        data = calldata(&len, "commitBatch(bytes32,uint256,bytes32,uint256)", a, 4);
+        tx_reverts(&c.ch, settle, 0, data, len, "NotCommitter()");
+        free(data);
+        a[1] = v_u64(5);
+        data = calldata(&len, "commitBatch(bytes32,uint256,bytes32,uint256)", a, 4);
+        tx_reverts(&c.op, settle, 0, data, len, "BadSeq()");
+        free(data);
+    }
+
+    /* ---- 4. an honest record challenged and answered ---- */
+    uint64_t payee_before = credits_of(&c, settle, payee);
+    data = challenge_data(&len, b0, N_HONEST, HONEST_INDEX, b0[HONEST_INDEX].y, vk, mid, 0);
+    tx_reverts(&c.ch, settle, bond - 1, data, len, "WrongBond()");
+    {
+        /* a wrong preimage (a changed y) does not match the leaf */
+        uint8_t *ybad = malloc(ylen);
+        assert_non_null(ybad);
+        memcpy(ybad, b0[HONEST_INDEX].y, ylen);
+        ybad[0] ^= 1;
+        size_t blen;
+        uint8_t *bdata = challenge_data(&blen, b0, N_HONEST, HONEST_INDEX, ybad, vk, mid, 0);
+        tx_reverts(&c.ch, settle, bond, bdata, blen, "BadMerkleProof()");
+        free(bdata);
+        free(ybad);
+    }
+    uint64_t challenge_gas = tx_ok(&c.ch, settle, bond, data, len, 0, NULL);
+    free(data);
+    printf("challenge gas %llu (x %zu bytes, y %zu bytes, Merkle depth %d)\n",
+           (unsigned long long)challenge_gas, xlen, ylen, ozk_merkle_depth(N_HONEST));
+    const uint64_t id1 = 1;
+    assert_int_equal(view_u64(&c, settle, "challengeCount()", NULL, 0), id1);
+    uint8_t cw[7 * 32], key[32];
+    challenge_info(&c, settle, id1, cw);
+    record_key(key, mid, 0, HONEST_INDEX);
+    assert_memory_equal(cw, mid, 32);
+    assert_memory_equal(cw + 32, key, 32);
+    assert_memory_equal(cw + 2 * 32 + 12, c.ch.addr, 20);
+    assert_int_equal(word_u64(cw + 4 * 32), 1); /* Kind.Record */
+    assert_int_equal(word_u64(cw + 5 * 32), CH_OPEN);
+    assert_true(word_u64(cw + 6 * 32) == bond);
+    assert_int_equal(record_status(&c, settle, mid, 0, HONEST_INDEX), RS_CHALLENGED);
+    {
+        ozk_abi_value a = v_b32(mid);
+        assert_int_equal(view_u64(&c, settle, "openChallenges(bytes32)", &a, 1), 1);
+    }
+    /* resolveTimeout before the deadline is refused */
+    {
+        ozk_abi_value a = v_u64(id1);
+        data = calldata(&len, "resolveTimeout(uint256)", &a, 1);
+        tx_reverts(&c.ch, settle, 0, data, len, "BeforeDeadline()");
+        free(data);
+    }
+    /* a proof with a changed byte is rejected */
+    {
+        uint8_t *bad = malloc(plen);
+        assert_non_null(bad);
+        memcpy(bad, proof, plen);
+        bad[plen / 2] ^= 1;
+        data = respond_data(&len, id1, bad, plen);
+        tx_reverts(&c.op, settle, 0, data, len, "ProofRejected()");
+        free(data);
+        free(bad);
+    }
+    /* the operator's respond, a real transaction with the respond gas term as its limit */
+    data = respond_data(&len, id1, proof, plen);
+    uint64_t respond_gas_used = tx_ok(&c.op, settle, 0, data, len, respond_gas, NULL);
+    free(data);
+    printf("respond gas %llu (the verifier alone: %llu in its own transaction; proof %zu "
+           "bytes)\n",
+           (unsigned long long)respond_gas_used, (unsigned long long)verify_gas, plen);
+    assert_true(respond_gas_used <= respond_gas);
+    challenge_info(&c, settle, id1, cw);
+    assert_int_equal(word_u64(cw + 5 * 32), CH_ANSWERED);
+    assert_true(credits_of(&c, settle, payee) == payee_before + bond);
+    assert_int_equal(credits_of(&c, settle, c.ch.addr), 0);
+    assert_int_equal(record_status(&c, settle, mid, 0, HONEST_INDEX), RS_PROVEN);
+    {
+        ozk_abi_value a = v_b32(key);
+        uint8_t dw[3 * 32];
+        view(&c, settle, "dispute(bytes32)", &a, 1, dw, sizeof dw);
+        assert_true(word_u64(dw) > 0);          /* provenAt */
+        assert_int_equal(word_u64(dw + 32), 0); /* slashed */
+        assert_int_equal(word_u64(dw + 64), 0); /* open */
+        ozk_abi_value b = v_b32(mid);
+        assert_int_equal(view_u64(&c, settle, "openChallenges(bytes32)", &b, 1), 0);
+    }
+    /* answered once: a second respond is refused, and a new challenge on the proven record too */
+    data = respond_data(&len, id1, proof, plen);
+    tx_reverts(&c.op, settle, 0, data, len, "NotOpen()");
+    free(data);
+    data = challenge_data(&len, b0, N_HONEST, HONEST_INDEX, b0[HONEST_INDEX].y, vk, mid, 0);
+    tx_reverts(&c.ch, settle, bond, data, len, "RecordSettled()");
+    free(data);
+    model_info(&c, settle, mid, w);
+    assert_true(word_u64(w + 32 * M_STAKE) == stake);
+    check_accounting(&c, settle);
+
+    /* ---- 5. a dishonest record: challenged, unanswerable, slashed ---- */
+    seal_batch(b1, N_MIXED, vk, settle, mid, root1);
+    g = commit_batch(&c, settle, mid, 1, root1, N_MIXED);
+    printf("commitBatch gas %llu (second batch)\n", (unsigned long long)g);
+    data = challenge_data(&len, b1, N_MIXED, DISHONEST_INDEX, b1[DISHONEST_INDEX].y, vk, mid, 1);
+    g = tx_ok(&c.ch, settle, bond, data, len, 0, NULL);
+    free(data);
+    printf("challenge gas %llu (second challenge)\n", (unsigned long long)g);
+    const uint64_t id2 = 2;
+    challenge_info(&c, settle, id2, cw);
+    record_key(key, mid, 1, DISHONEST_INDEX);
+    assert_memory_equal(cw + 32, key, 32);
+    assert_int_equal(word_u64(cw + 5 * 32), CH_OPEN);
+    uint64_t deadline = word_u64(cw + 3 * 32);
+    assert_int_equal(record_status(&c, settle, mid, 1, DISHONEST_INDEX), RS_CHALLENGED);
+    /* the proof of the honest y does not answer a challenge on the committed (wrong) y */
+    data = respond_data(&len, id2, proof_h, plen_h);
+    tx_reverts(&c.op, settle, 0, data, len, "ProofRejected()");
+    {
+        /* and mined with a fixed gas limit, it reverts on chain */
+        ozk_send_request req;
+        memset(&req, 0, sizeof req);
+        req.has_to = 1;
+        memcpy(req.to, settle, 20);
+        req.data = data;
+        req.data_len = len;
+        req.gas_limit = respond_gas;
+        ozk_sent_tx t;
+        ozk_rpc_error e;
+        assert_int_equal(ozk_sender_send(c.op.s, &t, &req, &e), 0);
+        ozk_tx_status st;
+        memset(&st, 0, sizeof st);
+        assert_int_equal(ozk_sender_wait(c.op.s, &st, t.hash, 1, 10000, &e), 0);
+        assert_int_equal(st.state, OZK_TXS_REVERTED);
+        ozk_sent_tx_clear(&t);
+    }
+    free(data);
+    /* nor does the honest record's proof of batch 0 */
+    data = respond_data(&len, id2, proof, plen);
+    tx_reverts(&c.op, settle, 0, data, len, "ProofRejected()");
+    free(data);
+    challenge_info(&c, settle, id2, cw);
+    assert_int_equal(word_u64(cw + 5 * 32), CH_OPEN);
+
+    /* past the deadline */
+    rpc0(&c.op, "evm_increaseTime", json_pack("[I]", (json_int_t)RESPONSE_WIN + 1));
+    rpc0(&c.op, "evm_mine", json_array());
+    {
+        uint64_t now;
+        json_t *blk = NULL, *p = json_pack("[s,b]", "latest", 0);
+        ozk_rpc_error e;
+        assert_int_equal(
+            ozk_rpc_call(c.op.rpc, &blk, "eth_getBlockByNumber", p, OZK_RPC_OBJECT, &e), 0);
+        json_decref(p);
+        assert_int_equal(
+            ozk_rpc_hex_to_u64(&now, json_string_value(json_object_get(blk, "timestamp"))), 0);
+        json_decref(blk);
+        assert_true(now > deadline);
+    }
+    data = respond_data(&len, id2, proof_h, plen_h);
+    tx_reverts(&c.op, settle, 0, data, len, "PastDeadline()");
+    free(data);
+    uint64_t ch_before = credits_of(&c, settle, c.ch.addr);
+    {
+        ozk_abi_value a = v_u64(id2);
+        data = calldata(&len, "resolveTimeout(uint256)", &a, 1);
+        g = tx_ok(&c.ch, settle, 0, data, len, 0, NULL);
+        printf("resolveTimeout gas %llu\n", (unsigned long long)g);
+        tx_reverts(&c.ch, settle, 0, data, len, "NotOpen()"); /* only once */
+        free(data);
+    }
+    uint64_t reward = stake / 10000 * SHARE_BPS; /* stake * SHARE_BPS would overflow 64 bits */
+    uint64_t ch_after = credits_of(&c, settle, c.ch.addr);
+    assert_true(ch_after - ch_before == bond + reward);
+    assert_true(ch_after - ch_before <= bond + stake / 2);
+    challenge_info(&c, settle, id2, cw);
+    assert_int_equal(word_u64(cw + 5 * 32), CH_TIMEDOUT);
+    assert_int_equal(record_status(&c, settle, mid, 1, DISHONEST_INDEX), RS_SLASHED);
+    assert_int_equal(record_status(&c, settle, mid, 1, 0), RS_COMMITTED);
+    assert_int_equal(record_status(&c, settle, mid, 0, HONEST_INDEX), RS_PROVEN);
+    model_info(&c, settle, mid, w);
+    assert_int_equal(word_u64(w + 32 * M_STAKE), 0);
+    assert_int_equal(word_u64(w + 32 * M_FROZEN), 1);
+    assert_int_equal(word_u64(w + 32 * M_OPEN), 0);
+    assert_true(view_u64(&c, settle, "totalBurned()", NULL, 0) == stake - reward);
+    assert_true(credits_of(&c, settle, payee) == payee_before + bond); /* unchanged */
+    /* frozen: no more batches, no more stake */
+    {
+        uint8_t root2[32];
+        test_rand_bytes(root2, 32);
+        ozk_abi_value a[4] = { v_b32(mid), v_u64(2), v_b32(root2), v_u64(1) };
+        data = calldata(&len, "commitBatch(bytes32,uint256,bytes32,uint256)", a, 4);
+        tx_reverts(&c.op, settle, 0, data, len, "ModelFrozen()");
+        free(data);
+        ozk_abi_value b = v_b32(mid);
+        data = calldata(&len, "addStake(bytes32)", &b, 1);
+        tx_reverts(&c.op, settle, MIN_STAKE, data, len, "ModelFrozen()");
+        free(data);
+    }
+    check_accounting(&c, settle);
+
+    /* the challenger takes its credit out */
+    {
+        uint8_t b0w[32], b1w[32];
+        ozk_rpc_error e;
+        assert_int_equal(ozk_rpc_get_balance(c.op.rpc, b0w, c.ch.addr, &e), 0);
+        ozk_abi_value a = v_addr(c.ch.addr);
+        data = calldata(&len, "withdrawCredits(address)", &a, 1);
+        uint64_t wg = tx_ok(&c.ch, settle, 0, data, len, 200000, NULL);
+        free(data);
+        assert_int_equal(ozk_rpc_get_balance(c.op.rpc, b1w, c.ch.addr, &e), 0);
+        assert_int_equal(credits_of(&c, settle, c.ch.addr), 0);
+        /* gained the credit less the fee: at most the credit, more than credit - gas x 100 gwei */
+        uint64_t gained = word_diff(b1w, b0w);
+        assert_true(gained > 0);
+        assert_true(gained <= ch_after);
+        assert_true(gained + wg * 100 * GWEI > ch_after);
+    }
+    check_accounting(&c, settle);
+
+    actor_close(&c.ch);
+    actor_close(&c.op);
+    anvil_stop(&c.a);
+    g_anvil = NULL;
+    free(vcode);
+    free(scode);
+    free(proof);
+    free(proof_h);
+    free(y1);
+    free(honest_y);
+    free_records(b0, N_HONEST);
+    free_records(b1, N_MIXED);
+    ozk_vk_free(vk);
+    ozk_model_free(m);
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    return ozk_srs_dev(&g_srs, SRS_LOG, 7) ? -1 : 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    if (g_anvil) anvil_stop(g_anvil);
+    g_anvil = NULL;
+    ozk_srs_free(&g_srs);
+    return 0;
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = { cmocka_unit_test(test_settlement) };
+    return TEST_RUN_WITH("settlement", tests, setup, teardown);
+}
