@@ -53,4 +53,19 @@ int cli_read_hex_field(const char *prog, const char *path, const struct json_t *
 int cli_read_input(const char *prog, const char *path, const struct json_t *root, uint32_t n,
                    double scale, uint8_t *x);
 
+/* The verifying key and statement files of `ozk verify` and `ozk calldata` (cli/cmd_proof.c). */
+struct ozk_vk;
+/* Reads and decodes a .vk file (ozk_vk_free it); NULL with a message on failure. */
+struct ozk_vk *cli_load_vk(const char *prog, const char *path);
+typedef struct {
+    struct ozk_vk *vk;
+    uint8_t *x, *y, *proof; /* the canonical input and output bytes, the proof's */
+    size_t xlen, ylen, proof_len;
+} cli_statement;
+/* Reads the vk, INPUT.json (floats or input_q), OUTPUT.json (output_q) and the proof file,
+ * whose length must be the vk's proof size. 0, or -1 with a message (then *st is empty). */
+int cli_load_statement(cli_statement *st, const char *prog, const char *vk_path,
+                       const char *input_path, const char *output_path, const char *proof_path);
+void cli_statement_free(cli_statement *st);
+
 #endif

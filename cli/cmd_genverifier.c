@@ -22,9 +22,7 @@
 #include "ozk/proof.h"
 #include "../verifier/solidity_internal.h"
 
-#define MAX_VK_BYTES     (1u << 20)
 #define MAX_RESPOND_DATA (120u * 1024) /* design.md section 5 */
-#define MAX_PROOF_BYTES  (64u << 20)
 
 static void usage(FILE *out)
 {
@@ -38,23 +36,6 @@ static void usage(FILE *out)
         "  --vk FILE            the model's verifying key (`ozk model commit`)\n"
         "  -o, --output FILE    the .sol file to write (replaced atomically)\n"
         "  --insecure-dev-srs   accept a vk made with a dev SRS (`ozk setup --dev`): tests only\n");
-}
-
-/* Reads and decodes a .vk file (ozk_vk_free it); NULL with a message on failure. */
-static ozk_vk *load_vk(const char *prog, const char *path)
-{
-    uint8_t *buf;
-    size_t len;
-    if (cli_read_file(prog, path, MAX_VK_BYTES, &buf, &len) < 0) return NULL;
-    ozk_vk *vk = NULL;
-    char err[256];
-    int rc = ozk_vk_decode(&vk, buf, len, err, sizeof err);
-    free(buf);
-    if (rc) {
-        fprintf(stderr, "%s: %s: %s\n", prog, path, err);
-        return NULL;
-    }
-    return vk;
 }
 
 /* 4 (selector) + 3 heads + 3 lengths + the three byte strings padded to 32 */
@@ -88,7 +69,7 @@ int cmd_genverifier(int argc, char **argv)
         return CLI_USAGE;
     }
     size_t len;
-    ozk_vk *vk = load_vk(prog, vk_path);
+    ozk_vk *vk = cli_load_vk(prog, vk_path);
     if (!vk) return CLI_FAIL;
     int status = CLI_FAIL;
     char *sol = NULL;
@@ -163,36 +144,18 @@ int cmd_calldata(int argc, char **argv)
         return CLI_USAGE;
     }
     int status = CLI_FAIL;
-    json_t *in_root = NULL, *out_root = NULL;
-    uint8_t *x = NULL, *y = NULL, *proof = NULL, *data = NULL;
+    uint8_t *data = NULL;
     char *hex = NULL;
-    size_t proof_len = 0, data_len = 0;
-    ozk_vk *vk = load_vk(prog, vk_path);
-    if (!vk) goto done;
-    size_t xlen = ozk_vk_input_bytes(vk), ylen = ozk_vk_output_bytes(vk);
-    x = malloc(xlen ? xlen : 1), y = malloc(ylen ? ylen : 1);
-    if (!x || !y) {
-        fprintf(stderr, "%s: out of memory\n", prog);
-        goto done;
-    }
-    if (!(in_root = cli_load_json(prog, input_path))) goto done;
-    if (cli_read_input(prog, input_path, in_root, ozk_vk_input_len(vk), ozk_vk_input_scale(vk), x) <
-        0)
-        goto done;
-    if (!(out_root = cli_load_json(prog, output_path))) goto done;
-    if (cli_read_hex_field(prog, output_path, out_root, "output_q", y, ylen) < 0) goto done;
-    if (cli_read_file(prog, proof_path, MAX_PROOF_BYTES, &proof, &proof_len) < 0) goto done;
-    if (proof_len != ozk_vk_proof_size(vk)) {
-        fprintf(stderr, "%s: %s: %zu bytes; every proof for this verifying key is %zu bytes\n",
-                prog, proof_path, proof_len, ozk_vk_proof_size(vk));
-        goto done;
-    }
+    size_t data_len = 0;
+    cli_statement st;
+    if (cli_load_statement(&st, prog, vk_path, input_path, output_path, proof_path) < 0)
+        return CLI_FAIL;
     ozk_abi_value v[3], args = { .kind = OZK_ABI_TUPLE, .items = v, .n = 3 };
     memset(v, 0, sizeof v);
     v[0].kind = v[1].kind = v[2].kind = OZK_ABI_BYTES;
-    v[0].bytes = proof, v[0].len = proof_len;
-    v[1].bytes = x, v[1].len = xlen;
-    v[2].bytes = y, v[2].len = ylen;
+    v[0].bytes = st.proof, v[0].len = st.proof_len;
+    v[1].bytes = st.x, v[1].len = st.xlen;
+    v[2].bytes = st.y, v[2].len = st.ylen;
     if (ozk_abi_calldata(&data, &data_len, "verify(bytes,bytes,bytes)", &args) ||
         !(hex = cli_hex0x(data, data_len))) {
         fprintf(stderr, "%s: out of memory\n", prog);
@@ -201,9 +164,7 @@ int cmd_calldata(int argc, char **argv)
     printf("%s\n", hex);
     status = CLI_OK;
 done:
-    free(x), free(y), free(proof), free(data), free(hex);
-    json_decref(in_root);
-    json_decref(out_root);
-    ozk_vk_free(vk);
+    free(data), free(hex);
+    cli_statement_free(&st);
     return status;
 }

@@ -77,7 +77,7 @@ static int load_srs(const char *prog, const char *path, ozk_srs *srs)
 }
 
 /* Reads and decodes a .vk file (ozk_vk_free it); NULL with a message on failure. */
-static ozk_vk *load_vk(const char *prog, const char *path)
+ozk_vk *cli_load_vk(const char *prog, const char *path)
 {
     uint8_t *buf;
     size_t len;
@@ -92,6 +92,53 @@ static ozk_vk *load_vk(const char *prog, const char *path)
         return NULL;
     }
     return vk;
+}
+
+void cli_statement_free(cli_statement *st)
+{
+    free(st->x);
+    free(st->y);
+    free(st->proof);
+    ozk_vk_free(st->vk);
+    memset(st, 0, sizeof *st);
+}
+
+int cli_load_statement(cli_statement *st, const char *prog, const char *vk_path,
+                       const char *input_path, const char *output_path, const char *proof_path)
+{
+    memset(st, 0, sizeof *st);
+    json_t *in_root = NULL, *out_root = NULL;
+    int rc = -1;
+    if (!(st->vk = cli_load_vk(prog, vk_path))) goto done;
+    st->xlen = ozk_vk_input_bytes(st->vk);
+    st->ylen = ozk_vk_output_bytes(st->vk);
+    st->x = malloc(st->xlen ? st->xlen : 1);
+    st->y = malloc(st->ylen ? st->ylen : 1);
+    if (!st->x || !st->y) {
+        fprintf(stderr, "%s: out of memory\n", prog);
+        goto done;
+    }
+    if (!(in_root = cli_load_json(prog, input_path))) goto done;
+    if (st->xlen != ozk_vk_input_len(st->vk) ||
+        cli_read_input(prog, input_path, in_root, ozk_vk_input_len(st->vk),
+                       ozk_vk_input_scale(st->vk), st->x) < 0)
+        goto done;
+    if (!(out_root = cli_load_json(prog, output_path))) goto done;
+    if (cli_read_hex_field(prog, output_path, out_root, "output_q", st->y, st->ylen) < 0) goto done;
+    if (cli_read_file(prog, proof_path, MAX_PROOF_BYTES, &st->proof, &st->proof_len) < 0) goto done;
+    if (st->proof_len != ozk_vk_proof_size(st->vk)) {
+        fprintf(stderr,
+                "%s: %s: malformed proof: %zu bytes; every proof for this verifying key is %zu "
+                "bytes\n",
+                prog, proof_path, st->proof_len, ozk_vk_proof_size(st->vk));
+        goto done;
+    }
+    rc = 0;
+done:
+    json_decref(in_root);
+    json_decref(out_root);
+    if (rc) cli_statement_free(st);
+    return rc;
 }
 
 /* Builds the vk of m with srs, with a message on failure. */
@@ -340,7 +387,7 @@ int cmd_prove(int argc, char **argv)
     ozk_model *m = cli_load_model(prog, model_path, NULL);
     if (!m || load_srs(prog, srs_path, &srs) < 0) goto done;
     if (vk_path) {
-        if (!(vk = load_vk(prog, vk_path))) goto done;
+        if (!(vk = cli_load_vk(prog, vk_path))) goto done;
         if (!ozk_vk_matches_model(vk, m)) {
             fprintf(stderr,
                     "%s: %s is not the verifying key of %s (it was made from another model or "
@@ -475,39 +522,17 @@ int cmd_verify(int argc, char **argv)
         return VERIFY_ERROR;
     }
     int rc = VERIFY_ERROR;
-    json_t *in_root = NULL, *out_root = NULL;
-    uint8_t *x = NULL, *y = NULL, *proof = NULL;
-    size_t proof_len = 0;
     char err[512] = "";
-    ozk_vk *vk = load_vk(prog, vk_path);
-    if (!vk) goto done;
-    size_t xlen = ozk_vk_input_bytes(vk), ylen = ozk_vk_output_bytes(vk);
-    x = malloc(xlen ? xlen : 1), y = malloc(ylen ? ylen : 1);
-    if (!x || !y) {
-        fprintf(stderr, "%s: out of memory\n", prog);
-        goto done;
-    }
-    if (!(in_root = cli_load_json(prog, input_path))) goto done;
-    if (xlen != ozk_vk_input_len(vk) ||
-        cli_read_input(prog, input_path, in_root, ozk_vk_input_len(vk), ozk_vk_input_scale(vk), x) <
-            0)
-        goto done;
-    if (!(out_root = cli_load_json(prog, output_path))) goto done;
-    if (cli_read_hex_field(prog, output_path, out_root, "output_q", y, ylen) < 0) goto done;
-    if (cli_read_file(prog, proof_path, MAX_PROOF_BYTES, &proof, &proof_len) < 0) goto done;
-    if (proof_len != ozk_vk_proof_size(vk)) {
-        fprintf(stderr,
-                "%s: %s: malformed proof: %zu bytes; every proof for this verifying key is %zu "
-                "bytes\n",
-                prog, proof_path, proof_len, ozk_vk_proof_size(vk));
-        goto done;
-    }
+    cli_statement st;
+    if (cli_load_statement(&st, prog, vk_path, input_path, output_path, proof_path) < 0)
+        return VERIFY_ERROR;
+    ozk_vk *vk = st.vk;
     if (srs_id_hex && memcmp(ozk_vk_srs_id(vk), trusted, 32) != 0) {
         printf("invalid: the verifying key names another SRS than --srs-id\n");
         rc = VERIFY_INVALID;
         goto done;
     }
-    int v = ozk_verify(vk, x, xlen, y, ylen, proof, proof_len, err, sizeof err);
+    int v = ozk_verify(vk, st.x, st.xlen, st.y, st.ylen, st.proof, st.proof_len, err, sizeof err);
     if (v == 1) {
         printf("valid\n");
         if (ozk_vk_insecure(vk))
@@ -526,9 +551,6 @@ int cmd_verify(int argc, char **argv)
         fprintf(stderr, "%s: %s\n", prog, v == OZK_ENOMEM ? "out of memory" : ozk_strerror(v));
     }
 done:
-    free(x), free(y), free(proof);
-    json_decref(in_root);
-    json_decref(out_root);
-    ozk_vk_free(vk);
+    cli_statement_free(&st);
     return rc;
 }

@@ -29,6 +29,7 @@
 #include "../model/internal.h"
 #include "../verifier/proof_internal.h"
 #include "../verifier/solidity_internal.h"
+#include "model_testutil.h"
 #include "testutil.h"
 
 #define SRS_LOG        15
@@ -38,99 +39,6 @@
 static const char KEY[] = "ac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
 
 static ozk_srs g_srs;
-
-/* ---- models (the builder of tests/test_proof.c) ---------------------------------------------- */
-
-typedef struct {
-    uint32_t kind, in0, in1, n_out, requant;
-    int32_t L, H;
-} spec;
-
-static ozk_model *build(uint32_t n_in, const spec *sp, size_t nl, int wmax)
-{
-    ozk_model *m = calloc(1, sizeof *m);
-    assert_non_null(m);
-    m->in_ndim = 2;
-    m->in_dims[0] = 1;
-    m->in_dims[1] = n_in;
-    m->n_in = n_in;
-    m->in_scale = 1.0 / 64;
-    m->n_layers = nl;
-    m->layers = calloc(nl, sizeof *m->layers);
-    assert_non_null(m->layers);
-    for (size_t j = 0; j < nl; j++) {
-        ozk_layer *l = &m->layers[j];
-        l->kind = sp[j].kind;
-        snprintf(l->name, sizeof l->name, "layer%zu", j);
-        l->in[0] = sp[j].in0;
-        l->in[1] = sp[j].kind == OZK_LAYER_ADD ? sp[j].in1 : UINT32_MAX;
-        l->n_in = ozk_model_tensor_len(m, sp[j].in0);
-        l->n_out = sp[j].kind == OZK_LAYER_DENSE ? sp[j].n_out : l->n_in;
-        if (l->kind == OZK_LAYER_DENSE) {
-            l->w = malloc((size_t)l->n_out * l->n_in);
-            l->b = malloc(l->n_out * sizeof *l->b);
-            for (size_t i = 0; i < (size_t)l->n_out * l->n_in; i++)
-                l->w[i] = (int8_t)((int)test_rand_below(2 * (uint64_t)wmax + 1) - wmax);
-            for (uint32_t o = 0; o < l->n_out; o++) l->b[o] = (int32_t)test_rand_below(2001) - 1000;
-        } else if (l->kind == OZK_LAYER_ADD) {
-            l->ka = 3;
-            l->kb = -2;
-        }
-        l->requant = sp[j].requant;
-        l->acc_bound = ozk__acc_bound(m, j);
-        if (l->requant) {
-            l->L = sp[j].L;
-            l->H = sp[j].H;
-            l->s = 24;
-            double f = l->kind == OZK_LAYER_DENSE ? 16.0 : 1.0;
-            double target = f * 127 / (double)(l->acc_bound ? l->acc_bound : 1) * (1 << 24);
-            l->M = target < 1 ? 1 : (int64_t)target;
-        }
-        l->scale = 1.0;
-        m->n_out = l->n_out;
-    }
-    ozk_layer *last = &m->layers[nl - 1];
-    m->out_ndim = 2;
-    m->out_dims[0] = 1;
-    m->out_dims[1] = last->n_out;
-    m->out_dtype = last->requant ? OZK_DTYPE_INT8 : OZK_DTYPE_INT32;
-    m->out_scale = 1.0;
-    uint8_t *buf;
-    size_t len;
-    char err[256];
-    int rc = ozk_model_encode(&buf, &len, m, err, sizeof err);
-    if (rc) fail_msg("model: %s", err);
-    ozk_model *d;
-    rc = ozk_model_decode(&d, buf, len, err, sizeof err);
-    if (rc) fail_msg("model decode: %s", err);
-    free(buf);
-    ozk_model_free(m);
-    return d;
-}
-
-/* dense -> dense -> add(t2, t1) -> relu -> dense, int8 out */
-static ozk_model *model_mixed(void)
-{
-    spec sp[] = {
-        { OZK_LAYER_DENSE, 0, 0, 12, 1, 0, 127 },   { OZK_LAYER_DENSE, 1, 0, 12, 1, -128, 127 },
-        { OZK_LAYER_ADD, 2, 1, 0, 1, -128, 127 },   { OZK_LAYER_RELU, 3, 0, 0, 1, 0, 127 },
-        { OZK_LAYER_DENSE, 4, 0, 5, 1, -100, 100 },
-    };
-    return build(10, sp, 5, 127);
-}
-
-static ozk_model *load_fixture(const char *name)
-{
-    char path[512];
-    snprintf(path, sizeof path, "%s/models/%s", OZK_FIXTURES, name);
-    size_t len;
-    uint8_t *buf = test_read_file(path, &len);
-    ozk_model *m;
-    char err[256];
-    if (ozk_model_decode(&m, buf, len, err, sizeof err)) fail_msg("%s: %s", path, err);
-    free(buf);
-    return m;
-}
 
 /* ---- compiling with solc-js ------------------------------------------------------------------ */
 
@@ -487,7 +395,7 @@ static void run_model(const char *label, ozk_model *m)
 static void test_digits(void **state)
 {
     (void)state;
-    ozk_model *m = load_fixture("digits-mlp.ozkm");
+    ozk_model *m = test_model_fixture(OZK_FIXTURES, "digits-mlp.ozkm");
     run_model("digits-mlp", m);
     ozk_model_free(m);
 }
@@ -495,7 +403,7 @@ static void test_digits(void **state)
 static void test_mixed(void **state)
 {
     (void)state;
-    ozk_model *m = model_mixed();
+    ozk_model *m = test_model_mixed(0);
     run_model("mixed (dense, add, relu; int8 out)", m);
     ozk_model_free(m);
 }

@@ -12,114 +12,16 @@
 #include "ozk/model.h"
 #include "ozk/proof.h"
 #include "ozk/srs.h"
-#include "../model/internal.h"
 #include "../verifier/proof_internal.h"
+#include "model_testutil.h"
 #include "testutil.h"
 
 #define SRS_LOG 15
 
 static ozk_srs g_srs;
 
-/* ---- small models built in C ---------------------------------------------------------------- */
-
-typedef struct {
-    uint32_t kind, in0, in1, n_out, requant;
-    int32_t L, H;
-} spec;
-
-/* A random model of the given layers on an input of n_in values: int8 weights in [-wmax, wmax],
- * small biases, M and s chosen so that the accumulators spread over the clamp range. */
-static ozk_model *build(uint32_t n_in, const spec *sp, size_t nl, int wmax)
-{
-    ozk_model *m = calloc(1, sizeof *m);
-    assert_non_null(m);
-    m->in_ndim = 2;
-    m->in_dims[0] = 1;
-    m->in_dims[1] = n_in;
-    m->n_in = n_in;
-    m->in_scale = 1.0 / 64;
-    m->n_layers = nl;
-    m->layers = calloc(nl, sizeof *m->layers);
-    assert_non_null(m->layers);
-    for (size_t j = 0; j < nl; j++) {
-        ozk_layer *l = &m->layers[j];
-        l->kind = sp[j].kind;
-        snprintf(l->name, sizeof l->name, "layer%zu", j);
-        l->in[0] = sp[j].in0;
-        l->in[1] = sp[j].kind == OZK_LAYER_ADD ? sp[j].in1 : UINT32_MAX;
-        l->n_in = ozk_model_tensor_len(m, sp[j].in0);
-        l->n_out = sp[j].kind == OZK_LAYER_DENSE ? sp[j].n_out : l->n_in;
-        if (l->kind == OZK_LAYER_DENSE) {
-            l->w = malloc((size_t)l->n_out * l->n_in);
-            l->b = malloc(l->n_out * sizeof *l->b);
-            for (size_t i = 0; i < (size_t)l->n_out * l->n_in; i++)
-                l->w[i] = (int8_t)((int)test_rand_below(2 * (uint64_t)wmax + 1) - wmax);
-            for (uint32_t o = 0; o < l->n_out; o++) l->b[o] = (int32_t)test_rand_below(2001) - 1000;
-        } else if (l->kind == OZK_LAYER_ADD) {
-            l->ka = 3;
-            l->kb = -2;
-        }
-        l->requant = sp[j].requant;
-        l->acc_bound = ozk__acc_bound(m, j);
-        if (l->requant) {
-            l->L = sp[j].L;
-            l->H = sp[j].H;
-            /* dense: map about acc_bound / 16 to 127 (M / 2^s = 16 * 127 / acc_bound), so that
-             * random inputs saturate some outputs, which the cheating provers need; add, relu:
-             * acc_bound to 127, so that they do not */
-            l->s = 24;
-            double f = l->kind == OZK_LAYER_DENSE ? 16.0 : 1.0;
-            double target = f * 127 / (double)(l->acc_bound ? l->acc_bound : 1) * (1 << 24);
-            l->M = target < 1 ? 1 : (int64_t)target;
-        }
-        l->scale = 1.0;
-        m->n_out = l->n_out;
-    }
-    ozk_layer *last = &m->layers[nl - 1];
-    m->out_ndim = 2;
-    m->out_dims[0] = 1;
-    m->out_dims[1] = last->n_out;
-    m->out_dtype = last->requant ? OZK_DTYPE_INT8 : OZK_DTYPE_INT32;
-    m->out_scale = 1.0;
-    /* encode + decode: validates, sets the hash */
-    uint8_t *buf;
-    size_t len;
-    char err[256];
-    int rc = ozk_model_encode(&buf, &len, m, err, sizeof err);
-    if (rc) fail_msg("model: %s", err);
-    ozk_model *d;
-    rc = ozk_model_decode(&d, buf, len, err, sizeof err);
-    if (rc) fail_msg("model decode: %s", err);
-    free(buf);
-    ozk_model_free(m);
-    return d;
-}
-
-/* dense -> dense -> add(t2, t1) -> relu -> dense (int8 or int32 out) */
-static ozk_model *model_mixed(int int32_out)
-{
-    spec sp[] = {
-        { OZK_LAYER_DENSE, 0, 0, 12, 1, 0, 127 },
-        { OZK_LAYER_DENSE, 1, 0, 12, 1, -128, 127 },
-        { OZK_LAYER_ADD, 2, 1, 0, 1, -128, 127 },
-        { OZK_LAYER_RELU, 3, 0, 0, 1, 0, 127 },
-        { OZK_LAYER_DENSE, 4, 0, 5, int32_out ? 0 : 1, int32_out ? 0 : -100, int32_out ? 0 : 100 },
-    };
-    return build(10, sp, 5, 127);
-}
-
-static ozk_model *load_fixture(const char *name)
-{
-    char path[512];
-    snprintf(path, sizeof path, "%s/models/%s", OZK_FIXTURES, name);
-    size_t len;
-    uint8_t *buf = test_read_file(path, &len);
-    ozk_model *m;
-    char err[256];
-    if (ozk_model_decode(&m, buf, len, err, sizeof err)) fail_msg("%s: %s", path, err);
-    free(buf);
-    return m;
-}
+/* ---- small models built in C (tests/model_testutil.c) ------------------------------------------
+ */
 
 static void rand_input(uint8_t *x, size_t n)
 {
@@ -173,7 +75,7 @@ static void roundtrip(ozk_model *m)
 static void test_roundtrip_digits(void **state)
 {
     (void)state;
-    ozk_model *m = load_fixture("digits-mlp.ozkm");
+    ozk_model *m = test_model_fixture(OZK_FIXTURES, "digits-mlp.ozkm");
     roundtrip(m);
     ozk_model_free(m);
 }
@@ -199,11 +101,11 @@ static void same_on_one_and_two_threads(const ozk_model *m, const ozk_vk *vk, co
 static void test_threads_wide(void **state)
 {
     (void)state;
-    spec sp[] = {
+    test_layer_spec sp[] = {
         { OZK_LAYER_DENSE, 0, 0, 64, 1, 0, 127 },
         { OZK_LAYER_DENSE, 1, 0, 10, 0, 0, 0 },
     };
-    ozk_model *m = build(256, sp, 2, 127);
+    ozk_model *m = test_model_build(256, sp, 2, 127);
     ozk_vk *vk = make_vk(m);
     uint8_t x[256], y[64], *p[2];
     size_t len[2];
@@ -222,7 +124,7 @@ static void test_threads_wide(void **state)
 static void test_threads_same_bytes(void **state)
 {
     (void)state;
-    ozk_model *m = load_fixture("digits-mlp.ozkm");
+    ozk_model *m = test_model_fixture(OZK_FIXTURES, "digits-mlp.ozkm");
     ozk_vk *vk = make_vk(m);
     uint8_t x[64], y[64], *p[2];
     size_t len[2];
@@ -243,7 +145,7 @@ static void test_threads_same_bytes(void **state)
     assert_memory_equal(q, p[0], qlen);
     free(q);
     /* a proving key of another model is refused */
-    ozk_model *m2 = model_mixed(0);
+    ozk_model *m2 = test_model_mixed(0);
     ozk_vk *vk2 = make_vk(m2);
     assert_int_not_equal(ozk_prove(&q, &qlen, y, m2, vk2, &g_srs, x, m2->n_in, &o, err, sizeof err),
                          0);
@@ -263,7 +165,7 @@ static void test_roundtrip_mixed(void **state)
 {
     (void)state;
     for (int int32_out = 0; int32_out < 2; int32_out++) {
-        ozk_model *m = model_mixed(int32_out);
+        ozk_model *m = test_model_mixed(int32_out);
         roundtrip(m);
         ozk_model_free(m);
     }
@@ -283,11 +185,11 @@ typedef struct {
 static void fixture_make(fixture *f, int int32_out)
 {
     memset(f, 0, sizeof *f);
-    spec sp[] = {
+    test_layer_spec sp[] = {
         { OZK_LAYER_DENSE, 0, 0, 3, 1, 0, 127 },
         { OZK_LAYER_DENSE, 1, 0, 2, int32_out ? 0 : 1, int32_out ? 0 : -100, int32_out ? 0 : 100 },
     };
-    f->m = build(4, sp, 2, 127);
+    f->m = test_model_build(4, sp, 2, 127);
     f->vk = make_vk(f->m);
     f->xlen = f->m->n_in;
     f->ylen = ozk_vk_output_bytes(f->vk);
@@ -345,7 +247,7 @@ static void test_every_proof_byte(void **state)
 static void test_random_multibyte(void **state)
 {
     (void)state;
-    ozk_model *m = model_mixed(0);
+    ozk_model *m = test_model_mixed(0);
     ozk_vk *vk = make_vk(m);
     uint8_t x[64], y[64];
     rand_input(x, m->n_in);
@@ -556,7 +458,7 @@ static int cheat_verify(const ozk_model *m, const ozk_vk *vk, const uint8_t *x,
 
 static void expect_cheat_rejected(int what, uint32_t layer, int int32_out, int zero_bad)
 {
-    ozk_model *m = model_mixed(int32_out);
+    ozk_model *m = test_model_mixed(int32_out);
     ozk_vk *vk = make_vk(m);
     /* find an input on which the lie applies (saturation needs a large accumulator) */
     for (int tries = 0; tries < 200; tries++) {
@@ -644,7 +546,7 @@ static void tamper_col(void *ctx, int stage, ozk__witness *w)
 static void test_cheat_each_column(void **state)
 {
     (void)state;
-    ozk_model *m = model_mixed(0);
+    ozk_model *m = test_model_mixed(0);
     ozk_vk *vk = make_vk(m);
     const ozk__plan *p = &vk->plan;
     for (uint32_t col = 0; col < p->ncols; col++) {
@@ -670,7 +572,7 @@ static void test_cheat_each_column(void **state)
 static void test_cheat_matmul(void **state)
 {
     (void)state;
-    ozk_model *m = model_mixed(1);
+    ozk_model *m = test_model_mixed(1);
     ozk_vk *vk = make_vk(m);
     for (uint32_t j = 0; j < m->n_layers; j++) {
         ozk_layer *l = &m->layers[j];
@@ -705,7 +607,7 @@ static void test_cheat_matmul(void **state)
 static void test_cheat_opening(void **state)
 {
     (void)state;
-    ozk_model *m = model_mixed(0);
+    ozk_model *m = test_model_mixed(0);
     ozk_vk *vk = make_vk(m);
     uint8_t x[64];
     rand_input(x, m->n_in);
@@ -726,7 +628,8 @@ static void test_property_inputs(void **state)
     (void)state;
     for (size_t c = 0; c < test_cases(6); c++) {
         int int32_out = (int)(c & 1);
-        ozk_model *m = c % 3 == 2 ? load_fixture("digits-mlp.ozkm") : model_mixed(int32_out);
+        ozk_model *m = c % 3 == 2 ? test_model_fixture(OZK_FIXTURES, "digits-mlp.ozkm")
+                                  : test_model_mixed(int32_out);
         ozk_vk *vk = make_vk(m);
         for (int kind = 0; kind < 5; kind++) {
             uint8_t x[128], y[512];
