@@ -159,18 +159,12 @@ int ozk_pk_build(ozk_pk **out, const ozk_model *m, const ozk_vk *vk, const ozk_s
     const ozk__plan *p = &vk->plan;
     if (!ozk_vk_matches_model(vk, m) || memcmp(srs->id, vk->srs_id, 32) != 0 ||
         srs->log_size < p->nvars) {
-        if (errlen) snprintf(err, errlen, "the model, vk and SRS do not belong together");
-        return OZK_EINVAL;
+        return ozk__fail(err, errlen, OZK_EINVAL, "the model, vk and SRS do not belong together");
     }
-    size_t N = (size_t)1 << p->nvars;
-    ozk_fr *pw[OZK__MAX_WPOLYS] = { NULL, NULL, NULL };
-    int rc = OZK_ENOMEM;
-    for (uint32_t i = 0; i < p->nwpolys; i++)
-        if (!(pw[i] = malloc(N * sizeof *pw[i]))) goto out;
-    ozk__pw_fill(pw, p, m);
-    rc = ozk__pk_compute(out, p, vk->hash, pw, srs, OZK__PK_LEVELS, threads);
-out:
-    for (uint32_t i = 0; i < OZK__MAX_WPOLYS; i++) free(pw[i]);
-    if (rc == OZK_ENOMEM && errlen) snprintf(err, errlen, "out of memory");
+    ozk_fr *pw[OZK__MAX_WPOLYS];
+    int rc = ozk__pw_new(pw, p, m);
+    if (rc == 0) rc = ozk__pk_compute(out, p, vk->hash, pw, srs, OZK__PK_LEVELS, threads);
+    ozk__pw_free(pw);
+    if (rc == OZK_ENOMEM) ozk__fail(err, errlen, rc, "out of memory");
     return rc;
 }

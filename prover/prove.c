@@ -78,13 +78,6 @@ static int witness_alloc(ozk__witness *w, const ozk__plan *p)
     return 0;
 }
 
-/* floor(v / 2^s) */
-static int64_t floor_shift(int64_t v, uint32_t s)
-{
-    return v >= 0 ? (int64_t)((uint64_t)v >> s)
-                  : -(int64_t)((-(uint64_t)v + ((uint64_t)1 << s) - 1) >> s);
-}
-
 /* Integer inference of layer j on the padded tensors, with its requantization integers
  * (docs/quantization.md 3.2: q, r, u, d, y). Pads have acc = 0, hence y = clamp(0) = 0. The
  * products wrap (unsigned) rather than overflow: only a tampered witness (the test hooks) can
@@ -121,7 +114,7 @@ static void witness_layer(ozk__witness *w, const ozk_model *m, uint32_t j)
     for (size_t o = 0; o < n; o++) {
         /* |acc| M + 2^(s-1) <= 2^63 - 1 for an honest run: a precondition */
         int64_t v = (int64_t)((uint64_t)acc[o] * (uint64_t)l->M + half);
-        int64_t q = floor_shift(v, l->s);
+        int64_t q = ozk__floor_shift(v, l->s);
         w->r[j][o] = (int64_t)((uint64_t)v - ((uint64_t)q << l->s));
         w->u[j][o] = q > l->H ? (int64_t)((uint64_t)q - (uint64_t)l->H) : 0;
         w->d[j][o] = q < l->L ? (int64_t)((uint64_t)l->L - (uint64_t)q) : 0;
@@ -285,11 +278,7 @@ int ozk__prove_hooked(uint8_t **proof, size_t *proof_len, uint8_t *y_out, const 
 
     size_t ylen = ozk_vk_output_bytes(vk), plen = ozk__proof_size(p);
     pa = calloc(nbig, sizeof *pa);
-    for (uint32_t i = 0; i < p->nwpolys; i++)
-        if (!(pw[i] = malloc(nbig * sizeof *pw[i]))) {
-            rc = OZK_ENOMEM;
-            goto out;
-        }
+    if ((rc = ozk__pw_new(pw, p, m))) goto out;
     wf = malloc(((size_t)1 << p->m) * sizeof *wf);
     xt = malloc(((size_t)1 << p->lv_x) * sizeof *xt);
     yt = malloc(((size_t)1 << p->lv_y) * sizeof *yt);
@@ -303,7 +292,6 @@ int ozk__prove_hooked(uint8_t **proof, size_t *proof_len, uint8_t *y_out, const 
     }
     to_fr(pa, w.pa, nA);
     to_fr(wf, w.w, (size_t)1 << p->m);
-    ozk__pw_fill(pw, p, m);
     encode_output(ybytes, p, w.t[p->nlayers]);
     ozk__public_table(xt, p->lv_x, xb, p->n_in, 0);
     ozk__public_table(yt, p->lv_y, ybytes, p->n_out, p->out_dtype == OZK_DTYPE_INT32);
@@ -418,7 +406,7 @@ out:
     witness_free(&w, p->nlayers);
     ozk__claims_free(&cl);
     free(pa);
-    for (uint32_t i = 0; i < OZK__MAX_WPOLYS; i++) free(pw[i]);
+    ozk__pw_free(pw);
     free(wf);
     free(wnum);
     free(xt);

@@ -24,21 +24,20 @@ int ozk_vk_build(ozk_vk **out, const ozk_model *m, const ozk_srs *srs, unsigned 
         return rc;
     }
     if (vk->plan.nvars > srs->log_size) {
-        if (errlen)
-            snprintf(err, errlen,
-                     "the SRS has 2^%u powers but this model's proofs need 2^%u (make a larger "
-                     "one with ozk setup)",
-                     srs->log_size, vk->plan.nvars);
+        ozk__fail(err, errlen, OZK_ERANGE,
+                  "the SRS has 2^%u powers but this model's proofs need 2^%u (make a larger one "
+                  "with ozk setup)",
+                  srs->log_size, vk->plan.nvars);
         ozk_vk_free(vk);
         return OZK_ERANGE;
     }
     const ozk__plan *p = &vk->plan;
     size_t n = (size_t)1 << p->nvars;
-    ozk_fr *pw[OZK__MAX_WPOLYS] = { NULL, NULL, NULL };
-    rc = OZK_ENOMEM;
-    for (uint32_t i = 0; i < p->nwpolys; i++)
-        if (!(pw[i] = malloc(n * sizeof *pw[i]))) goto out;
-    ozk__pw_fill(pw, p, m);
+    ozk_fr *pw[OZK__MAX_WPOLYS];
+    if ((rc = ozk__pw_new(pw, p, m))) {
+        ozk_vk_free(vk);
+        return rc;
+    }
     uint8_t cws[64 * OZK__MAX_WPOLYS];
     for (uint32_t i = 0; i < p->nwpolys; i++) {
         if ((rc = ozk_pcs_commit(&vk->cw[i], srs, pw[i], n, threads))) goto out;
@@ -46,7 +45,7 @@ int ozk_vk_build(ozk_vk **out, const ozk_model *m, const ozk_srs *srs, unsigned 
     }
     ozk_keccak256(vk->cw_hash, cws, 64 * (size_t)p->nwpolys);
 out:
-    for (uint32_t i = 0; i < OZK__MAX_WPOLYS; i++) free(pw[i]);
+    ozk__pw_free(pw);
     if (rc) {
         ozk_vk_free(vk);
         return rc;

@@ -51,7 +51,7 @@ static uint32_t bitlen(uint64_t v)
 }
 
 /* floor(v / 2^s) for a signed 128-bit v */
-static int64_t floor_shift(int64_t v, uint32_t s)
+int64_t ozk__floor_shift(int64_t v, uint32_t s)
 {
     return v >= 0 ? (int64_t)((uint64_t)v >> s)
                   : -(int64_t)((-(uint64_t)v + ((uint64_t)1 << s) - 1) >> s);
@@ -62,7 +62,7 @@ static uint64_t ud_max(const ozk__plan_layer *l)
 {
     /* acc_bound M + 2^(s-1) <= 2^63 - 1 (a precondition checked before) */
     int64_t am = (int64_t)l->acc_bound * l->M, half = (int64_t)1 << (l->s - 1);
-    int64_t qmax = floor_shift(am + half, l->s), qmin = floor_shift(-am + half, l->s);
+    int64_t qmax = ozk__floor_shift(am + half, l->s), qmin = ozk__floor_shift(-am + half, l->s);
     int64_t u = qmax - l->H, d = l->L - qmin, mx = 0;
     if (u > mx) mx = u;
     if (d > mx) mx = d;
@@ -504,7 +504,7 @@ size_t ozk__proof_size(const ozk__plan *p)
     return n;
 }
 
-void ozk__pw_fill(ozk_fr *const *pw, const ozk__plan *p, const ozk_model *m)
+static void pw_fill(ozk_fr *const *pw, const ozk__plan *p, const ozk_model *m)
 {
     for (uint32_t b = 0; b < p->nwpolys; b++)
         memset(pw[b], 0, ((size_t)1 << p->nvars) * sizeof *pw[b]);
@@ -520,6 +520,27 @@ void ozk__pw_fill(ozk_fr *const *pw, const ozk__plan *p, const ozk_model *m)
             ozk_fr_from_i64(&pw[l->b_poly - 1][l->b_off + o], ml->b[o]);
         }
     }
+}
+
+void ozk__pw_free(ozk_fr **pw)
+{
+    for (uint32_t i = 0; i < OZK__MAX_WPOLYS; i++) {
+        free(pw[i]);
+        pw[i] = NULL;
+    }
+}
+
+int ozk__pw_new(ozk_fr **pw, const ozk__plan *p, const ozk_model *m)
+{
+    size_t n = (size_t)1 << p->nvars;
+    for (uint32_t i = 0; i < OZK__MAX_WPOLYS; i++) pw[i] = NULL;
+    for (uint32_t i = 0; i < p->nwpolys; i++)
+        if (!(pw[i] = malloc(n * sizeof *pw[i]))) {
+            ozk__pw_free(pw);
+            return OZK_ENOMEM;
+        }
+    pw_fill(pw, p, m);
+    return 0;
 }
 
 /* ---- claims --------------------------------------------------------------------------------- */

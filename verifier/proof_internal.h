@@ -110,9 +110,14 @@ void ozk__plan_encode(uint8_t *out, const ozk__plan *p);
 /* Exact byte length of a proof for p. */
 size_t ozk__proof_size(const ozk__plan *p);
 
-/* The polynomials of P_W (p->nwpolys of 2^p->nvars entries each, zero padded) from the
- * model's weights. */
-void ozk__pw_fill(ozk_fr *const *out, const ozk__plan *p, const ozk_model *m);
+/* The polynomials of P_W from the model's weights: pw[0 .. p->nwpolys) new arrays of
+ * 2^p->nvars entries each (zero padded), the rest NULL. Returns 0 or OZK_ENOMEM (then all NULL).
+ * ozk__pw_free frees them and sets them to NULL; pw holds OZK__MAX_WPOLYS pointers. */
+int ozk__pw_new(ozk_fr **pw, const ozk__plan *p, const ozk_model *m);
+void ozk__pw_free(ozk_fr **pw);
+
+/* floor(v / 2^s) for 0 < s < 63, exact for negative v too. */
+int64_t ozk__floor_shift(int64_t v, uint32_t s);
 
 /* Claims collected during a proof, in the order both sides make them. */
 typedef struct {
