@@ -602,3 +602,60 @@ int ozk_rpc_get_nonce(ozk_rpc *r, uint64_t *out, const uint8_t addr[20], ozk_rpc
     if (!p) return OZK_ENOMEM;
     return call_quantity(r, "eth_getTransactionCount", p, out, NULL, err);
 }
+
+/* A data result ("0x" and hex) into a new buffer. */
+static int call_data(ozk_rpc *r, const char *method, json_t *params, uint8_t **out, size_t *len,
+                     ozk_rpc_error *err)
+{
+    *out = NULL;
+    *len = 0;
+    if (!params) return OZK_ENOMEM;
+    json_t *res;
+    int rc = ozk_rpc_call(r, &res, method, params, OZK_RPC_STRING, err);
+    json_decref(params);
+    if (rc) return rc;
+    const char *s = json_string_value(res);
+    size_t n = strlen(s);
+    uint8_t *buf = n > 2 ? malloc(n / 2) : NULL;
+    long got = n > 2 && !buf ? OZK_ENOMEM : ozk_rpc_hex_to_bytes(buf, n / 2, s);
+    if (got >= 0 && (size_t)got > OZK_RPC_DATA_MAX) got = OZK_ERANGE;
+    json_decref(res);
+    if (got < 0) {
+        free(buf);
+        if (got != OZK_ENOMEM)
+            set_err(err, OZK_RPC_ERR_PROTOCOL, "%s: result is not hex data of at most %u bytes",
+                    method, OZK_RPC_DATA_MAX);
+        return (int)got;
+    }
+    if (got == 0) {
+        free(buf);
+        buf = NULL;
+    }
+    *out = buf;
+    *len = (size_t)got;
+    return 0;
+}
+
+int ozk_rpc_get_code(ozk_rpc *r, uint8_t **code, size_t *len, const uint8_t addr[20],
+                     ozk_rpc_error *err)
+{
+    return call_data(r, "eth_getCode", addr_params(addr, "latest"), code, len, err);
+}
+
+int ozk_rpc_eth_call(ozk_rpc *r, uint8_t **out, size_t *len, const uint8_t to[20],
+                     const uint8_t *data, size_t data_len, ozk_rpc_error *err)
+{
+    char to_hex[43] = "0x";
+    ozk_hex_encode(to_hex + 2, to, 20);
+    char *d = malloc(2 * data_len + 3);
+    if (!d) {
+        *out = NULL;
+        *len = 0;
+        return OZK_ENOMEM;
+    }
+    d[0] = '0', d[1] = 'x';
+    ozk_hex_encode(d + 2, data, data_len);
+    json_t *p = json_pack("[{s:s, s:s}, s]", "to", to_hex, "data", d, "latest");
+    free(d);
+    return call_data(r, "eth_call", p, out, len, err);
+}

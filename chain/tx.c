@@ -200,3 +200,20 @@ static const ozk_eip712_field receipt_fields[] = {
 
 const ozk_eip712_struct ozk_eip712_receipt = { "Receipt", receipt_fields,
                                                sizeof receipt_fields / sizeof receipt_fields[0] };
+
+int ozk_create_address(uint8_t out[20], const uint8_t from[20], uint64_t nonce)
+{
+    ozk_rlp_enc e;
+    ozk_rlp_enc_init(&e);
+    ozk_rlp_list_begin(&e);
+    ozk_rlp_put_bytes(&e, from, 20);
+    ozk_rlp_put_u64(&e, nonce);
+    int rc = ozk_rlp_list_end(&e);
+    if (!rc) {
+        uint8_t h[32];
+        ozk_keccak256(h, e.data, e.len);
+        memcpy(out, h + 12, 20);
+    }
+    ozk_rlp_enc_free(&e);
+    return rc;
+}

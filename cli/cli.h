@@ -23,6 +23,8 @@ int cmd_prove(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_genverifier(int argc, char **argv);
 int cmd_calldata(int argc, char **argv);
+int cmd_deploy_verifier(int argc, char **argv);
+int cmd_verify_deployment(int argc, char **argv);
 /* `ozk model commit` (cli/cmd_proof.c, dispatched by cmd_model); argv[0] is "commit". */
 int cmd_model_commit(int argc, char **argv);
 
@@ -67,5 +69,11 @@ typedef struct {
 int cli_load_statement(cli_statement *st, const char *prog, const char *vk_path,
                        const char *input_path, const char *output_path, const char *proof_path);
 void cli_statement_free(cli_statement *st);
+
+/* The Solidity source of vk's verifier (cli/cmd_genverifier.c), after the checks of `ozk
+ * gen-verifier`: a dev SRS only with insecure_ok, the worst-case respond within its calldata
+ * and gas limits. *sol is a new NUL-terminated string (free() it). 0, or -1 with a message. */
+int cli_verifier_source(const char *prog, const struct ozk_vk *vk, const char *vk_path,
+                        int insecure_ok, char **sol, size_t *len);
 
 #endif

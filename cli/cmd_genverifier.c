@@ -23,6 +23,7 @@
 #include "../verifier/solidity_internal.h"
 
 #define MAX_RESPOND_DATA (120u * 1024) /* design.md section 5 */
+#define TX_GAS_CAP       16777216u     /* EIP-7825: the most gas one transaction may use */
 
 static void usage(FILE *out)
 {
@@ -38,10 +39,39 @@ static void usage(FILE *out)
         "  --insecure-dev-srs   accept a vk made with a dev SRS (`ozk setup --dev`): tests only\n");
 }
 
-/* 4 (selector) + 3 heads + 3 lengths + the three byte strings padded to 32 */
-static size_t pad32(size_t n)
+int cli_verifier_source(const char *prog, const ozk_vk *vk, const char *vk_path, int insecure_ok,
+                        char **sol, size_t *len)
 {
-    return (n + 31) / 32 * 32;
+    *sol = NULL;
+    if (ozk_vk_insecure(vk) && !insecure_ok) {
+        fprintf(stderr,
+                "%s: %s was made with a dev SRS (ozk setup --dev): anyone who knows its tau can\n"
+                "forge proofs. Commit the model with a ceremony's SRS (ozk setup --ptau), or pass\n"
+                "--insecure-dev-srs for a test chain.\n",
+                prog, vk_path);
+        return -1;
+    }
+    ozk__sol_cost cost;
+    ozk__sol_costs(&cost, vk);
+    if (cost.respond_calldata > MAX_RESPOND_DATA || cost.verify_calldata > MAX_RESPOND_DATA) {
+        fprintf(stderr,
+                "%s: %s: a respond takes up to %zu bytes of calldata, over the %u bytes the\n"
+                "settlement design allows (design.md section 5); a smaller model is needed\n",
+                prog, vk_path, cost.respond_calldata, MAX_RESPOND_DATA);
+        return -1;
+    }
+    if (cost.respond_tx > TX_GAS_CAP) {
+        fprintf(stderr,
+                "%s: %s: a respond may need %llu gas, over the %u a transaction may use\n"
+                "(EIP-7825); a smaller model is needed\n",
+                prog, vk_path, (unsigned long long)cost.respond_tx, TX_GAS_CAP);
+        return -1;
+    }
+    if (ozk__sol_generate(sol, len, vk)) {
+        fprintf(stderr, "%s: out of memory\n", prog);
+        return -1;
+    }
+    return 0;
 }
 
 int cmd_genverifier(int argc, char **argv)
@@ -68,36 +98,25 @@ int cmd_genverifier(int argc, char **argv)
         usage(stderr);
         return CLI_USAGE;
     }
-    size_t len;
     ozk_vk *vk = cli_load_vk(prog, vk_path);
     if (!vk) return CLI_FAIL;
     int status = CLI_FAIL;
     char *sol = NULL;
-    if (ozk_vk_insecure(vk) && !insecure_ok) {
-        fprintf(stderr,
-                "%s: %s was made with a dev SRS (ozk setup --dev): anyone who knows its tau can\n"
-                "forge proofs. Commit the model with a ceremony's SRS (ozk setup --ptau), or pass\n"
-                "--insecure-dev-srs for a test chain.\n",
-                prog, vk_path);
-        goto done;
-    }
-    size_t data = 4 + 6 * 32 + pad32(ozk_vk_proof_size(vk)) + pad32(ozk_vk_input_bytes(vk)) +
-                  pad32(ozk_vk_output_bytes(vk));
-    if (data > MAX_RESPOND_DATA) {
-        fprintf(
-            stderr,
-            "%s: %s: a call of verify takes %zu bytes of calldata, over the %u bytes a respond\n"
-            "may take (design.md section 5); a smaller model is needed\n",
-            prog, vk_path, data, MAX_RESPOND_DATA);
-        goto done;
-    }
-    if (ozk__sol_generate(&sol, &len, vk)) {
-        fprintf(stderr, "%s: out of memory\n", prog);
-        goto done;
-    }
+    size_t len;
+    if (cli_verifier_source(prog, vk, vk_path, insecure_ok, &sol, &len) < 0) goto done;
     if (cli_write_atomic(prog, out_path, sol, len) < 0) goto done;
-    printf("wrote %s (%zu bytes): verify calldata %zu bytes, proof %zu bytes%s\n", out_path, len,
-           data, ozk_vk_proof_size(vk), ozk_vk_insecure(vk) ? ", INSECURE dev SRS" : "");
+    ozk__sol_cost cost;
+    ozk__sol_costs(&cost, vk);
+    printf("wrote %s (%zu bytes)%s\n", out_path, len,
+           ozk_vk_insecure(vk) ? ": INSECURE dev SRS, for test chains only" : "");
+    printf("proof       %zu bytes\n", ozk_vk_proof_size(vk));
+    printf(
+        "verify      %zu bytes of calldata; estimate %llu gas executing, %llu gas a transaction\n",
+        cost.verify_calldata, (unsigned long long)cost.verify_exec,
+        (unsigned long long)cost.verify_tx);
+    printf("respond     at most %zu bytes of calldata (limit %u) and %llu gas (cap %u)\n",
+           cost.respond_calldata, MAX_RESPOND_DATA, (unsigned long long)cost.respond_tx,
+           TX_GAS_CAP);
     status = CLI_OK;
 done:
     free(sol);

@@ -20,6 +20,12 @@ const char *ozk_strerror(int code)
         return "no such file or record";
     case OZK_EUSAGE:
         return "bad command line";
+    case OZK_EEXIST:
+        return "already exists";
+    case OZK_EFULL:
+        return "store or disk full";
+    case OZK_ECORRUPT:
+        return "stored data is corrupt";
     default:
         return "unknown error";
     }

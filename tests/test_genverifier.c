@@ -25,6 +25,7 @@
 #include "ozk/model.h"
 #include "ozk/proof.h"
 #include "ozk/sender.h"
+#include "ozk/solc.h"
 #include "ozk/srs.h"
 #include "../model/internal.h"
 #include "../verifier/proof_internal.h"
@@ -39,70 +40,6 @@
 static const char KEY[] = "ac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
 
 static ozk_srs g_srs;
-
-/* ---- compiling with solc-js ------------------------------------------------------------------ */
-
-static uint8_t *hex_field(json_t *c, const char *which, size_t *len)
-{
-    json_t *o = json_object_get(json_object_get(json_object_get(c, "evm"), which), "object");
-    const char *hex = json_string_value(o);
-    assert_non_null(hex);
-    size_t n = strlen(hex) / 2;
-    uint8_t *b = malloc(n + 1);
-    assert_non_null(b);
-    assert_int_equal(ozk_hex_decode(b, n, hex), (long)n);
-    *len = n;
-    return b;
-}
-
-/* Compiles the source (standard JSON: optimizer on, via-IR, no metadata hash); returns the
- * creation code and the deployed code's length. */
-static uint8_t *compile(const char *src, size_t *code_len, size_t *runtime_len)
-{
-    char dir[] = "/tmp/ozk-genverifier-XXXXXX", in[512], out[512], cmd[2048];
-    assert_non_null(mkdtemp(dir));
-    snprintf(in, sizeof in, "%s/in.json", dir);
-    snprintf(out, sizeof out, "%s/out.json", dir);
-    json_t *j = json_pack(
-        "{s:s, s:{s:{s:s}}, s:{s:{s:b, s:i}, s:b, s:{s:s, s:b}, s:{s:{s:[s,s]}}}}", "language",
-        "Solidity", "sources", "Verifier.sol", "content", src, "settings", "optimizer", "enabled",
-        1, "runs", 200, "viaIR", 1, "metadata", "bytecodeHash", "none", "appendCBOR", 0,
-        "outputSelection", "*", "*", "evm.bytecode.object", "evm.deployedBytecode.object");
-    assert_non_null(j);
-    assert_int_equal(json_dump_file(j, in, JSON_COMPACT), 0);
-    json_decref(j);
-    snprintf(cmd, sizeof cmd, "'%s' --standard-json < '%s' > '%s'", OZK_SOLCJS, in, out);
-    assert_int_equal(system(cmd), 0);
-    size_t n;
-    char *txt = (char *)test_read_file(out, &n);
-    char *brace = strchr(txt, '{'); /* solc-js may print a ">>>" notice first */
-    assert_non_null(brace);
-    json_error_t jerr;
-    json_t *o = json_loads(brace, 0, &jerr);
-    if (!o) fail_msg("solc-js output: %s", jerr.text);
-    free(txt);
-    json_t *errs = json_object_get(o, "errors");
-    size_t i;
-    json_t *e;
-    int bad = 0;
-    json_array_foreach(errs, i, e)
-    {
-        if (!strcmp(json_string_value(json_object_get(e, "severity")), "error")) {
-            fprintf(stderr, "%s\n", json_string_value(json_object_get(e, "formattedMessage")));
-            bad = 1;
-        }
-    }
-    assert_int_equal(bad, 0);
-    json_t *c = json_object_get(json_object_get(json_object_get(o, "contracts"), "Verifier.sol"),
-                                "OzkVerifier");
-    assert_non_null(c);
-    uint8_t *code = hex_field(c, "bytecode", code_len);
-    free(hex_field(c, "deployedBytecode", runtime_len));
-    json_decref(o);
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    assert_int_equal(system(cmd), 0);
-    return code;
-}
 
 /* ---- the chain ------------------------------------------------------------------------------- */
 
@@ -209,12 +146,17 @@ static int sol_verify(chain *ch, const uint8_t to[20], const uint8_t *proof, siz
 }
 
 /* gas used by a transaction calling verify (a true result, checked first by eth_call) */
-static uint64_t verify_gas(chain *ch, const uint8_t to[20], const uint8_t *proof, size_t plen,
-                           const uint8_t *x, size_t xlen, const uint8_t *y, size_t ylen)
+/* The gas of a transaction calling verify; *exec: that minus the intrinsic 21,000 and the
+ * calldata's standard cost (4 a zero byte, 16 a nonzero one), the execution alone. */
+static uint64_t verify_gas(chain *ch, uint64_t *exec, const uint8_t to[20], const uint8_t *proof,
+                           size_t plen, const uint8_t *x, size_t xlen, const uint8_t *y,
+                           size_t ylen)
 {
     ozk_send_request req = { 0 };
     size_t len;
     uint8_t *data = verify_calldata(&len, proof, plen, x, xlen, y, ylen);
+    uint64_t calldata = 0;
+    for (size_t i = 0; i < len; i++) calldata += data[i] ? 16 : 4;
     req.has_to = 1;
     memcpy(req.to, to, 20);
     req.data = data;
@@ -225,6 +167,8 @@ static uint64_t verify_gas(chain *ch, const uint8_t to[20], const uint8_t *proof
     send_and_wait(ch, &st, &req, h);
     free(data);
     assert_int_equal(st.state, OZK_TXS_CONFIRMED);
+    assert_true(st.gas_used > 21000 + calldata);
+    *exec = st.gas_used - 21000 - calldata;
     return st.gas_used;
 }
 
@@ -294,6 +238,53 @@ static size_t proof_parts(part *ps, const ozk__plan *p)
     return n;
 }
 
+/* ---- ozk verify-deployment ------------------------------------------------------------------- */
+
+/* The vk file of the model tested before, to show another model's vk refused against this
+ * one's verifier. */
+static char g_prev_vk[600];
+
+static void check_deployment(chain *ch, const ozk_vk *vk, const uint8_t addr[20])
+{
+    static char dir[512];
+    if (!dir[0]) test_tmpdir(dir, sizeof dir, "genverifier");
+    uint8_t *enc;
+    size_t enc_len;
+    assert_int_equal(ozk_vk_encode(&enc, &enc_len, vk), 0);
+    char vk_path[600], a[43];
+    snprintf(vk_path, sizeof vk_path, "%s/%s.vk", dir, g_prev_vk[0] ? "second" : "first");
+    test_write_file(vk_path, enc, enc_len);
+    free(enc);
+    a[0] = '0', a[1] = 'x';
+    ozk_hex_encode(a + 2, addr, 20);
+    /* the deployed verifier is the one the vk generates */
+    test_bin_expect(OZK_BIN, 0, "deployment OK",
+                    "verify-deployment --vk '%s' --rpc %s --address %s "
+                    "--insecure-dev-srs",
+                    vk_path, ch->a.url, a);
+    /* a dev-SRS vk needs the flag; an account without code; a malformed address */
+    test_bin_expect(OZK_BIN, 1, "dev SRS", "verify-deployment --vk '%s' --rpc %s --address %s",
+                    vk_path, ch->a.url, a);
+    test_bin_expect(OZK_BIN, 1, "has no code",
+                    "verify-deployment --vk '%s' --rpc %s --address "
+                    "0x%s --insecure-dev-srs",
+                    vk_path, ch->a.url, "f39fd6e51aad88f6f4ce6ab8827279cfffb92266");
+    test_bin_expect(OZK_BIN, 2, "not an address",
+                    "verify-deployment --vk '%s' --rpc %s --address "
+                    "0x1234 --insecure-dev-srs",
+                    vk_path, ch->a.url);
+    /* the previous model's vk against this verifier: another code hash */
+    if (g_prev_vk[0]) {
+        test_bin_expect(OZK_BIN, 1, "NOT the verifier",
+                        "verify-deployment --vk '%s' --rpc %s "
+                        "--address %s --insecure-dev-srs",
+                        g_prev_vk, ch->a.url, a);
+        test_rmdir(dir);
+    } else {
+        snprintf(g_prev_vk, sizeof g_prev_vk, "%s", vk_path);
+    }
+}
+
 /* ---- the test -------------------------------------------------------------------------------- */
 
 static void run_model(const char *label, ozk_model *m)
@@ -319,22 +310,34 @@ static void run_model(const char *label, ozk_model *m)
     assert_int_equal(slen, slen2);
     assert_memory_equal(src, src2, slen);
     free(src2);
-    size_t code_len, runtime_len;
-    uint8_t *code = compile(src, &code_len, &runtime_len);
+    ozk_solc_output code;
+    if (ozk_solc_compile(&code, OZK_SOLC_VERIFIER, src, err, sizeof err)) fail_msg("%s", err);
     free(src);
-    printf("%s: deployed bytecode %zu bytes (limit %d), proof %zu bytes\n", label, runtime_len,
+    printf("%s: deployed bytecode %zu bytes (limit %d), proof %zu bytes\n", label, code.runtime_len,
            EIP170_LIMIT, plen);
-    assert_true(runtime_len < EIP170_LIMIT);
+    assert_true(code.runtime_len < EIP170_LIMIT);
+    char why[256];
+    if (!ozk_code_scan(code.runtime, code.runtime_len, why, sizeof why)) fail_msg("scan: %s", why);
     chain ch;
     chain_open(&ch);
     uint8_t addr[20];
-    deploy(&ch, addr, code, code_len);
-    free(code);
+    deploy(&ch, addr, code.creation, code.creation_len);
+    ozk_solc_output_clear(&code);
+    check_deployment(&ch, vk, addr);
 
     /* the valid proof, and its gas */
     assert_int_equal(sol_verify(&ch, addr, proof, plen, x, xlen, y, ylen), 1);
-    uint64_t gas = verify_gas(&ch, addr, proof, plen, x, xlen, y, ylen);
-    printf("%s: verify transaction gas %llu (calldata included)\n", label, (unsigned long long)gas);
+    uint64_t exec, gas = verify_gas(&ch, &exec, addr, proof, plen, x, xlen, y, ylen);
+    ozk__sol_cost cost;
+    ozk__sol_costs(&cost, vk);
+    printf("%s: verify transaction gas %llu (calldata included), execution %llu; estimates %llu "
+           "and %llu\n",
+           label, (unsigned long long)gas, (unsigned long long)exec,
+           (unsigned long long)cost.verify_tx, (unsigned long long)cost.verify_exec);
+    /* gen-verifier's worst-case figures bound the real ones, and are not wildly above them */
+    assert_true(gas <= cost.verify_tx);
+    assert_true(exec <= cost.verify_exec);
+    assert_true(exec * 3 >= cost.verify_exec * 2);
 
     /* a changed byte in every part of the proof: both verifiers reject */
     part ps[64 + 8 * 4096];

@@ -19,6 +19,7 @@
  * are checked at the end. The gas of commitBatch, challenge, respond and resolveTimeout is read
  * from their receipts and printed.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,6 +35,7 @@
 #include "ozk/model.h"
 #include "ozk/proof.h"
 #include "ozk/sender.h"
+#include "ozk/solc.h"
 #include "ozk/srs.h"
 #include "../verifier/solidity_internal.h"
 #include "testutil.h"
@@ -165,84 +167,36 @@ static void u64_be32(uint8_t out[32], uint64_t x)
 
 /* ---- compiling ------------------------------------------------------------------------------- */
 
-static void write_json(const char *path, json_t *j)
+/* Both contracts compile on their own threads while the test proves (solc-js takes seconds):
+ * the verifier and Settlement.sol with the pinned settings of ozk/solc.h. */
+typedef struct {
+    pthread_t th;
+    ozk_solc_target target;
+    const char *src;
+    ozk_solc_output out;
+    int rc;
+    char err[1024];
+} compile_job;
+
+static void *compile_run(void *arg)
 {
-    assert_non_null(j);
-    assert_int_equal(json_dump_file(j, path, JSON_COMPACT), 0);
-    json_decref(j);
+    compile_job *j = arg;
+    j->rc = ozk_solc_compile(&j->out, j->target, j->src, j->err, sizeof j->err);
+    return NULL;
 }
 
-/* the creation code of contract name in source file, from a solc-js standard-JSON output */
-static uint8_t *read_code(const char *out, const char *file, const char *name, size_t *len,
-                          size_t *runtime_len)
+static void compile_start(compile_job *j, ozk_solc_target target, const char *src)
 {
-    size_t n;
-    char *txt = (char *)test_read_file(out, &n);
-    char *brace = strchr(txt, '{'); /* solc-js may print a ">>>" notice first */
-    assert_non_null(brace);
-    json_error_t jerr;
-    json_t *o = json_loads(brace, 0, &jerr);
-    if (!o) fail_msg("%s: %s", out, jerr.text);
-    free(txt);
-    size_t i;
-    json_t *e;
-    int bad = 0;
-    json_array_foreach(json_object_get(o, "errors"), i, e)
-    {
-        if (!strcmp(json_string_value(json_object_get(e, "severity")), "error")) {
-            fprintf(stderr, "%s\n", json_string_value(json_object_get(e, "formattedMessage")));
-            bad = 1;
-        }
-    }
-    assert_int_equal(bad, 0);
-    json_t *c = json_object_get(json_object_get(json_object_get(o, "contracts"), file), name);
-    assert_non_null(c);
-    const char *hex[2];
-    for (int k = 0; k < 2; k++) {
-        json_t *evm =
-            json_object_get(json_object_get(c, "evm"), k ? "deployedBytecode" : "bytecode");
-        hex[k] = json_string_value(json_object_get(evm, "object"));
-        assert_non_null(hex[k]);
-    }
-    *len = strlen(hex[0]) / 2;
-    *runtime_len = strlen(hex[1]) / 2;
-    uint8_t *code = malloc(*len);
-    assert_non_null(code);
-    assert_int_equal(ozk_hex_decode(code, *len, hex[0]), (long)*len);
-    json_decref(o);
-    return code;
+    memset(j, 0, sizeof *j);
+    j->target = target;
+    j->src = src;
+    assert_int_equal(pthread_create(&j->th, NULL, compile_run, j), 0);
 }
 
-/* Starts both compiles in the background (pclose waits for them): the verifier like
- * tests/test_genverifier.c (optimizer, via-IR, no metadata), Settlement.sol like
- * contracts/foundry.toml (optimizer 200, no via-IR, prague, no metadata). */
-static FILE *compile_start(const char *dir, const char *verifier_src)
+static void compile_wait(compile_job *j)
 {
-    char path[512], cmd[4096];
-    snprintf(path, sizeof path, "%s/verifier.json", dir);
-    write_json(path,
-               json_pack("{s:s, s:{s:{s:s}}, s:{s:{s:b, s:i}, s:b, s:{s:s, s:b}, "
-                         "s:{s:{s:[s,s]}}}}",
-                         "language", "Solidity", "sources", "Verifier.sol", "content", verifier_src,
-                         "settings", "optimizer", "enabled", 1, "runs", 200, "viaIR", 1, "metadata",
-                         "bytecodeHash", "none", "appendCBOR", 0, "outputSelection", "*", "*",
-                         "evm.bytecode.object", "evm.deployedBytecode.object"));
-    snprintf(path, sizeof path, "%s/settlement.json", dir);
-    write_json(path, json_pack("{s:s, s:{s:{s:[s]}}, s:{s:{s:b, s:i}, s:s, s:{s:s, s:b}, "
-                               "s:{s:{s:[s,s]}}}}",
-                               "language", "Solidity", "sources", "Settlement.sol", "urls",
-                               "Settlement.sol", "settings", "optimizer", "enabled", 1, "runs", 200,
-                               "evmVersion", "prague", "metadata", "bytecodeHash", "none",
-                               "appendCBOR", 0, "outputSelection", "Settlement.sol", "Settlement",
-                               "evm.bytecode.object", "evm.deployedBytecode.object"));
-    snprintf(cmd, sizeof cmd,
-             "cd '%s' && { '%s' --standard-json < verifier.json > verifier.out 2> verifier.err & "
-             "'%s' --standard-json --base-path '%s/src' --include-path '%s/node_modules' "
-             "< settlement.json > settlement.out 2> settlement.err & wait; }",
-             dir, OZK_SOLCJS, OZK_SOLCJS, OZK_CONTRACTS, OZK_CONTRACTS);
-    FILE *p = popen(cmd, "r");
-    assert_non_null(p);
-    return p;
+    assert_int_equal(pthread_join(j->th, NULL), 0);
+    if (j->rc) fail_msg("%s", j->err);
 }
 
 /* ---- the chain ------------------------------------------------------------------------------- */
@@ -632,10 +586,9 @@ static void test_settlement(void **state)
     char *src;
     size_t slen;
     assert_int_equal(ozk__sol_generate(&src, &slen, vk), 0);
-    char dir[] = "/tmp/ozk-settlement-XXXXXX";
-    assert_non_null(mkdtemp(dir));
-    FILE *compiling = compile_start(dir, src);
-    free(src);
+    compile_job cj_v, cj_s;
+    compile_start(&cj_v, OZK_SOLC_VERIFIER, src);
+    compile_start(&cj_s, OZK_SOLC_SETTLEMENT, NULL);
 
     /* the records: batch 0 all honest, batch 1 with record 2 dishonest (one output changed) */
     record b0[N_HONEST], b1[N_MIXED];
@@ -674,19 +627,16 @@ static void test_settlement(void **state)
                          1);
 
     /* the compiled contracts */
-    assert_int_equal(pclose(compiling), 0);
-    size_t vcode_len, vrt_len, scode_len, srt_len;
-    snprintf(path, sizeof path, "%s/verifier.out", dir);
-    uint8_t *vcode = read_code(path, "Verifier.sol", "OzkVerifier", &vcode_len, &vrt_len);
-    snprintf(path, sizeof path, "%s/settlement.out", dir);
-    uint8_t *scode = read_code(path, "Settlement.sol", "Settlement", &scode_len, &srt_len);
+    compile_wait(&cj_v);
+    compile_wait(&cj_s);
+    free(src);
+    uint8_t *vcode = cj_v.out.creation, *scode = cj_s.out.creation;
+    size_t vcode_len = cj_v.out.creation_len, scode_len = cj_s.out.creation_len;
+    size_t vrt_len = cj_v.out.runtime_len, srt_len = cj_s.out.runtime_len;
     printf("verifier %zu bytes deployed, Settlement %zu bytes deployed, proof %zu bytes\n", vrt_len,
            srt_len, plen);
     assert_true(vrt_len < 24576);
     assert_true(srt_len < 24576);
-    char cmd[600];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    assert_int_equal(system(cmd), 0);
 
     static chain c; /* static: teardown stops anvil when an assertion leaves the test */
     memset(&c, 0, sizeof c);
@@ -828,6 +778,37 @@ static void test_settlement(void **state)
     assert_int_equal(word_u64(w + 32 * M_INSECURE), 1);
     assert_int_equal(word_u64(w + 32 * M_FROZEN), 0);
     assert_int_equal(word_u64(w + 32 * M_NEXTSEQ), 0);
+    {
+        /* ozk verify-deployment: the registered verifier is the one the vk generates, and the
+         * model is registered with it; another model id is not there */
+        char vdir[512], vk_path[600], va[43], sa[43], ma[67];
+        test_tmpdir(vdir, sizeof vdir, "settlement-vk");
+        uint8_t *enc;
+        size_t enc_len;
+        assert_int_equal(ozk_vk_encode(&enc, &enc_len, vk), 0);
+        snprintf(vk_path, sizeof vk_path, "%s/digits.vk", vdir);
+        test_write_file(vk_path, enc, enc_len);
+        free(enc);
+        va[0] = sa[0] = ma[0] = '0';
+        va[1] = sa[1] = ma[1] = 'x';
+        ozk_hex_encode(va + 2, verifier, 20);
+        ozk_hex_encode(sa + 2, settle, 20);
+        ozk_hex_encode(ma + 2, mid, 32);
+        test_bin_expect(OZK_BIN, 0, "registered with this verifier",
+                        "verify-deployment --vk '%s' --rpc %s --address %s --settlement %s "
+                        "--model-id %s --insecure-dev-srs",
+                        vk_path, c.a.url, va, sa, ma);
+        ma[2] = ma[2] == '0' ? '1' : '0';
+        test_bin_expect(OZK_BIN, 1, "no model with that id",
+                        "verify-deployment --vk '%s' --rpc %s --address %s --settlement %s "
+                        "--model-id %s --insecure-dev-srs",
+                        vk_path, c.a.url, va, sa, ma);
+        test_bin_expect(OZK_BIN, 2, "go together",
+                        "verify-deployment --vk '%s' --rpc %s --address %s --settlement %s "
+                        "--insecure-dev-srs",
+                        vk_path, c.a.url, va, sa);
+        test_rmdir(vdir);
+    }
 
     /* ---- 3. batch 0: honest records ---- */
     uint8_t root0[32], root1[32];
@@ -923,6 +904,13 @@ static void test_settlement(void **state)
            "bytes)\n",
            (unsigned long long)respond_gas_used, (unsigned long long)verify_gas, plen);
     assert_true(respond_gas_used <= respond_gas);
+    {
+        /* gen-verifier's worst-case respond bounds the real one */
+        ozk__sol_cost cost;
+        ozk__sol_costs(&cost, vk);
+        printf("respond estimate %llu\n", (unsigned long long)cost.respond_tx);
+        assert_true(respond_gas_used <= cost.respond_tx);
+    }
     challenge_info(&c, settle, id1, cw);
     assert_int_equal(word_u64(cw + 5 * 32), CH_ANSWERED);
     assert_true(credits_of(&c, settle, payee) == payee_before + bond);
@@ -953,6 +941,19 @@ static void test_settlement(void **state)
     seal_batch(b1, N_MIXED, vk, settle, mid, root1);
     g = commit_batch(&c, settle, mid, 1, root1, N_MIXED);
     printf("commitBatch gas %llu (second batch)\n", (unsigned long long)g);
+    /* the cost of a commit does not depend on its count: batches of 1, 100 and 1,000 records
+     * (roots nobody will open) for the gas table of docs/benchmarks.md */
+    {
+        static const uint64_t counts[3] = { 1, 100, 1000 };
+        for (int k = 0; k < 3; k++) {
+            uint8_t r[32];
+            test_rand_bytes(r, 32);
+            uint64_t cg = commit_batch(&c, settle, mid, 2 + (uint64_t)k, r, counts[k]);
+            printf("commitBatch gas %llu for %llu records: %.1f a record\n", (unsigned long long)cg,
+                   (unsigned long long)counts[k], (double)cg / (double)counts[k]);
+            assert_true(cg < 100 * 1000); /* the target: under 100 a record at 1,000 */
+        }
+    }
     data = challenge_data(&len, b1, N_MIXED, DISHONEST_INDEX, b1[DISHONEST_INDEX].y, vk, mid, 1);
     g = tx_ok(&c.ch, settle, bond, data, len, 0, NULL);
     free(data);
@@ -1039,7 +1040,7 @@ static void test_settlement(void **state)
     {
         uint8_t root2[32];
         test_rand_bytes(root2, 32);
-        ozk_abi_value a[4] = { v_b32(mid), v_u64(2), v_b32(root2), v_u64(1) };
+        ozk_abi_value a[4] = { v_b32(mid), v_u64(5), v_b32(root2), v_u64(1) };
         data = calldata(&len, "commitBatch(bytes32,uint256,bytes32,uint256)", a, 4);
         tx_reverts(&c.op, settle, 0, data, len, "ModelFrozen()");
         free(data);
@@ -1073,8 +1074,8 @@ static void test_settlement(void **state)
     actor_close(&c.op);
     anvil_stop(&c.a);
     g_anvil = NULL;
-    free(vcode);
-    free(scode);
+    ozk_solc_output_clear(&cj_v.out);
+    ozk_solc_output_clear(&cj_s.out);
     free(proof);
     free(proof_h);
     free(y1);

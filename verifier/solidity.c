@@ -25,6 +25,61 @@
 #include "solidity_internal.h"
 #include "verifier_template.h"
 
+/* Calibration of verify's execution gas (scripts/bench-gas and tests/test_genverifier.c, anvil,
+ * 2026-11-25), measured: the digits MLP (3 layers, proof 22,848 B, 64 + 10 public elements)
+ * 849,617; mlp-1m (3, 32,288 B, 512 + 10) 1,217,824; mlp-4m (3, 35,264 B, 1,024 + 10)
+ * 1,466,580; the mixed test model (5 layers, 20,704 B, 10 + 5) 937,146. The model
+ * 100k + 75k a layer + 22 a proof byte + 358 a public element (padded to powers of two: the
+ * verifier evaluates the MLEs of x and y itself) is within 1 % of all four. The fixed part is
+ * the pairing, the opening's ecMuls and the statement; the per-byte part reading, range-checking
+ * and hashing each element and the sumcheck and LogUp arithmetic. The estimate rounds each
+ * coefficient up and adds 25 %. */
+#define SOL_GAS_FIXED        110000u
+#define SOL_GAS_PER_LAYER    80000u
+#define SOL_GAS_PER_PROOF_B  23u
+#define SOL_GAS_PER_PUBLIC   360u
+#define SOL_GAS_MARGIN_PCT   25u
+#define SOL_TX_BASE          21000u
+#define SOL_CALLDATA_NONZERO 16u /* EIP-2028 */
+#define SOL_CALLDATA_FLOOR   40u /* EIP-7623: 10 per token, 4 tokens per nonzero byte */
+/* respond's own work around the verify call (measured 103k with 104 bytes of x and y): reading
+ * the challenge and the record, the code-hash check, the Merkle proof of respondReceipt,
+ * copying x and y from storage (2,100 a cold word), the credits */
+#define SOL_RESPOND_OVERHEAD 150000u
+#define SOL_RESPOND_PER_WORD 2200u
+#define SOL_MERKLE_MAX_DEPTH 24u
+
+static size_t pad32(size_t n)
+{
+    return (n + 31) / 32 * 32;
+}
+
+static uint64_t tx_gas(size_t calldata, uint64_t exec)
+{
+    uint64_t standard = SOL_TX_BASE + SOL_CALLDATA_NONZERO * (uint64_t)calldata + exec;
+    uint64_t floor = SOL_TX_BASE + SOL_CALLDATA_FLOOR * (uint64_t)calldata;
+    return standard > floor ? standard : floor;
+}
+
+void ozk__sol_costs(ozk__sol_cost *c, const ozk_vk *vk)
+{
+    const ozk__plan *p = &vk->plan;
+    size_t proof = ozk_vk_proof_size(vk), x = ozk_vk_input_bytes(vk), y = ozk_vk_output_bytes(vk);
+    /* selector, three heads, three lengths, the padded byte strings */
+    c->verify_calldata = 4 + 6 * 32 + pad32(proof) + pad32(x) + pad32(y);
+    /* respondReceipt(uint256 id, uint256 seq, uint256 index, bytes32[] merkleProof, bytes
+     * proof): selector, five heads, the array's length and words, the proof's length and bytes */
+    c->respond_calldata = 4 + 5 * 32 + 32 + 32 * SOL_MERKLE_MAX_DEPTH + 32 + pad32(proof);
+    uint64_t publics = ((uint64_t)1 << p->lv_x) + ((uint64_t)1 << p->lv_y);
+    uint64_t exec = SOL_GAS_FIXED + SOL_GAS_PER_LAYER * (uint64_t)p->nlayers +
+                    SOL_GAS_PER_PROOF_B * (uint64_t)proof + SOL_GAS_PER_PUBLIC * publics;
+    c->verify_exec = exec + exec * SOL_GAS_MARGIN_PCT / 100;
+    c->verify_tx = tx_gas(c->verify_calldata, c->verify_exec);
+    uint64_t words = (pad32(x) + pad32(y)) / 32;
+    c->respond_tx = tx_gas(c->respond_calldata,
+                           c->verify_exec + SOL_RESPOND_OVERHEAD + SOL_RESPOND_PER_WORD * words);
+}
+
 static void hex_bytes(FILE *f, const uint8_t *b, size_t n)
 {
     for (size_t i = 0; i < n; i++) fprintf(f, "%02x", b[i]);

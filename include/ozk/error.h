@@ -16,14 +16,17 @@
 
 enum {
     OZK_OK = 0,
-    OZK_EINVAL = -1,  /* an argument or an input is malformed */
-    OZK_ENOMEM = -2,  /* an allocation failed */
-    OZK_EIO = -3,     /* a read or write failed (errno says more) */
-    OZK_ERANGE = -4,  /* a value lies outside its allowed range */
-    OZK_ENOTSUP = -5, /* well-formed but not supported by this version */
-    OZK_ENOENT = -6,  /* a file or record does not exist */
-    OZK_EUSAGE = -7,  /* a command line could not be understood */
-    OZK_E__LAST = -8
+    OZK_EINVAL = -1,    /* an argument or an input is malformed */
+    OZK_ENOMEM = -2,    /* an allocation failed */
+    OZK_EIO = -3,       /* a read or write failed (errno says more) */
+    OZK_ERANGE = -4,    /* a value lies outside its allowed range */
+    OZK_ENOTSUP = -5,   /* well-formed but not supported by this version */
+    OZK_ENOENT = -6,    /* a file or record does not exist */
+    OZK_EUSAGE = -7,    /* a command line could not be understood */
+    OZK_EEXIST = -8,    /* a record or entry with that key exists already */
+    OZK_EFULL = -9,     /* a store or disk is full */
+    OZK_ECORRUPT = -10, /* stored data does not decode: it is damaged */
+    OZK_E__LAST = -11
 };
 
 /* A static, human-readable message for an OZK_E* code (never NULL; unknown codes get a

@@ -148,4 +148,18 @@ int ozk_rpc_get_balance(ozk_rpc *rpc, uint8_t wei[32], const uint8_t addr[20], o
 /* eth_getTransactionCount(addr, "pending"): the next nonce, counting pending transactions. */
 int ozk_rpc_get_nonce(ozk_rpc *rpc, uint64_t *out, const uint8_t addr[20], ozk_rpc_error *err);
 
+/* The largest code or call result these read (the EVM caps deployed code at 24,576 bytes;
+ * returned data has no cap, so this is a sanity bound against a hostile endpoint). */
+#define OZK_RPC_DATA_MAX (4u << 20)
+
+/* eth_getCode(addr, "latest"): the deployed code in a new buffer (*code, free() it; NULL and
+ * *len 0 for an account without code). */
+int ozk_rpc_get_code(ozk_rpc *rpc, uint8_t **code, size_t *len, const uint8_t addr[20],
+                     ozk_rpc_error *err);
+
+/* eth_call({to, data}, "latest"): the returned bytes in a new buffer (*out, free() it; NULL and
+ * *len 0 when empty). A revert is a remote error (its data, if any, in err->data). */
+int ozk_rpc_eth_call(ozk_rpc *rpc, uint8_t **out, size_t *len, const uint8_t to[20],
+                     const uint8_t *data, size_t data_len, ozk_rpc_error *err);
+
 #endif

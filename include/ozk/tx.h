@@ -48,6 +48,10 @@ int ozk_key_address(uint8_t addr[20], const ozk_key *key);
 /* Writes the EIP-55 mixed-case checksummed text of an address ("0x" + 40 digits + NUL). */
 void ozk_address_to_text(char out[43], const uint8_t addr[20]);
 
+/* The address of the contract that the account from creates with a transaction of this nonce:
+ * the last 20 bytes of keccak256(rlp([from, nonce])). Returns 0 or OZK_ENOMEM. */
+int ozk_create_address(uint8_t out[20], const uint8_t from[20], uint64_t nonce);
+
 /* Signs a 32-byte hash (RFC 6979 nonces, low s): sig = r (32) || s (32) || v (1), with v the
  * recovery id 0 or 1 (add 27 for the Ethereum message convention). */
 int ozk_sign_hash(uint8_t sig[65], const ozk_key *key, const uint8_t hash[32]);
