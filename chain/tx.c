@@ -217,3 +217,23 @@ int ozk_create_address(uint8_t out[20], const uint8_t from[20], uint64_t nonce)
     ozk_rlp_enc_free(&e);
     return rc;
 }
+
+void ozk_receipt_digest(uint8_t out[32], const ozk_receipt *r)
+{
+    ozk_abi_value v[7];
+    memset(v, 0, sizeof v);
+    ozk_abi_value_u64(&v[0], r->chain_id);
+    ozk_abi_value_address(&v[1], r->settlement);
+    const uint8_t *words[4] = { r->model_id, r->request_id, r->x_hash, r->y_hash };
+    for (int i = 0; i < 4; i++) {
+        v[2 + i].kind = OZK_ABI_FIXED_BYTES;
+        v[2 + i].len = 32;
+        memcpy(v[2 + i].word, words[i], 32);
+    }
+    ozk_abi_value_u64(&v[6], r->deadline);
+    uint8_t dom[32], sh[32];
+    ozk_eip712_domain_separator(dom, "ozk", "1", r->chain_id, r->settlement);
+    /* the values are in range by construction: hash_struct cannot fail */
+    (void)ozk_eip712_hash_struct(sh, &ozk_eip712_receipt, v);
+    ozk_eip712_digest(out, dom, sh);
+}

@@ -538,7 +538,7 @@ int ozk_watcher_poll(ozk_watcher *w, ozk_watcher_cursor *cursor, ozk_watch_fn fn
                            nums[i], nums[i - 1]);
                 goto fail;
             }
-        qsort(logs.v, logs.n, sizeof *logs.v, cmp_log);
+        if (logs.n) qsort(logs.v, logs.n, sizeof *logs.v, cmp_log); /* qsort(NULL, 0) is UB */
         for (size_t i = 0; i < logs.n; i++) {
             const ozk_watch_event *e = &logs.v[i].ev;
             if (i && cmp_log(&logs.v[i - 1], &logs.v[i]) == 0) {

@@ -25,6 +25,8 @@ int cmd_genverifier(int argc, char **argv);
 int cmd_calldata(int argc, char **argv);
 int cmd_deploy_verifier(int argc, char **argv);
 int cmd_verify_deployment(int argc, char **argv);
+int cmd_node(int argc, char **argv);
+int cmd_deploy(int argc, char **argv);
 /* `ozk model commit` (cli/cmd_proof.c, dispatched by cmd_model); argv[0] is "commit". */
 int cmd_model_commit(int argc, char **argv);
 
@@ -59,6 +61,12 @@ int cli_read_input(const char *prog, const char *path, const struct json_t *root
 struct ozk_vk;
 /* Reads and decodes a .vk file (ozk_vk_free it); NULL with a message on failure. */
 struct ozk_vk *cli_load_vk(const char *prog, const char *path);
+/* The vk of a model for an SRS, as `ozk model commit` and `ozk deploy` get it. With vk_path,
+ * reads that file and checks that it is the vk of the model and names this SRS; without, commits
+ * the model with the SRS (threads as --threads), writes the vk to out_path atomically and prints
+ * what `ozk model commit` prints. ozk_vk_free the result; NULL with a message on failure. */
+struct ozk_vk *cli_model_vk(const char *prog, const char *model_path, const char *srs_path,
+                            const char *vk_path, const char *out_path, unsigned threads);
 typedef struct {
     struct ozk_vk *vk;
     uint8_t *x, *y, *proof; /* the canonical input and output bytes, the proof's */

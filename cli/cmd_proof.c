@@ -174,6 +174,64 @@ static void print_vk_summary(const ozk_vk *vk, const ozk_srs *srs)
     printf("proof size  %zu bytes\n", ozk_vk_proof_size(vk));
 }
 
+ozk_vk *cli_model_vk(const char *prog, const char *model_path, const char *srs_path,
+                     const char *vk_path, const char *out_path, unsigned threads)
+{
+    ozk_srs srs;
+    memset(&srs, 0, sizeof srs);
+    ozk_vk *vk = NULL;
+    uint8_t *file = NULL;
+    size_t file_len;
+    int ok = 0;
+    ozk_model *m = cli_load_model(prog, model_path, NULL);
+    if (!m || load_srs(prog, srs_path, &srs) < 0) goto done;
+    if (vk_path) {
+        if (!(vk = cli_load_vk(prog, vk_path))) goto done;
+        if (!ozk_vk_matches_model(vk, m)) {
+            fprintf(stderr,
+                    "%s: %s is not the verifying key of %s (it was made from another model or "
+                    "another build of the plan); make one with `ozk model commit`\n",
+                    prog, vk_path, model_path);
+            goto done;
+        }
+        if (memcmp(ozk_vk_srs_id(vk), srs.id, 32)) {
+            fprintf(stderr,
+                    "%s: %s names another SRS than %s (the SRS ids differ); use the SRS the key "
+                    "was committed with\n",
+                    prog, vk_path, srs_path);
+            goto done;
+        }
+        ok = 1;
+        goto done;
+    }
+    double t0 = now_s();
+    if (!(vk = build_vk(prog, model_path, m, &srs, threads))) goto done;
+    double t1 = now_s();
+    if (ozk_vk_encode(&file, &file_len, vk) < 0) {
+        fprintf(stderr, "%s: out of memory\n", prog);
+        goto done;
+    }
+    if (cli_write_atomic(prog, out_path, file, file_len) < 0) goto done;
+    printf("committed %s in %.2f s; wrote %s (%zu bytes)\n", model_path, t1 - t0, out_path,
+           file_len);
+    print_vk_summary(vk, &srs);
+    if (ozk_vk_insecure(vk))
+        fprintf(stderr,
+                "%s: warning: %s uses an INSECURE dev SRS: anyone can forge proofs for it; use "
+                "an SRS from a ceremony (`ozk setup --ptau`) for anything real\n",
+                prog, out_path);
+    ok = 1;
+done:
+    free(file);
+    ozk_srs_free(&srs);
+    ozk_model_free(m);
+    if (!ok) {
+        ozk_vk_free(vk);
+        vk = NULL;
+    }
+    return vk;
+}
+
 /* ---- ozk model commit ----------------------------------------------------------------------- */
 
 static void commit_usage(FILE *out)
@@ -225,37 +283,10 @@ int cmd_model_commit(int argc, char **argv)
         commit_usage(stderr);
         return CLI_USAGE;
     }
-    int rc = CLI_FAIL;
-    ozk_srs srs;
-    memset(&srs, 0, sizeof srs);
-    ozk_vk *vk = NULL;
-    uint8_t *file = NULL;
-    size_t file_len;
-    ozk_model *m = cli_load_model(prog, model_path, NULL);
-    if (!m || load_srs(prog, srs_path, &srs) < 0) goto done;
-    double t0 = now_s();
-    if (!(vk = build_vk(prog, model_path, m, &srs, threads))) goto done;
-    double t1 = now_s();
-    if (ozk_vk_encode(&file, &file_len, vk) < 0) {
-        fprintf(stderr, "%s: out of memory\n", prog);
-        goto done;
-    }
-    if (cli_write_atomic(prog, out_path, file, file_len) < 0) goto done;
-    printf("committed %s in %.2f s; wrote %s (%zu bytes)\n", model_path, t1 - t0, out_path,
-           file_len);
-    print_vk_summary(vk, &srs);
-    if (ozk_vk_insecure(vk))
-        fprintf(stderr,
-                "%s: warning: %s uses an INSECURE dev SRS: anyone can forge proofs for it; use "
-                "an SRS from a ceremony (`ozk setup --ptau`) for anything real\n",
-                prog, out_path);
-    rc = CLI_OK;
-done:
-    free(file);
+    ozk_vk *vk = cli_model_vk(prog, model_path, srs_path, NULL, out_path, threads);
+    if (!vk) return CLI_FAIL;
     ozk_vk_free(vk);
-    ozk_srs_free(&srs);
-    ozk_model_free(m);
-    return rc;
+    return CLI_OK;
 }
 
 /* ---- ozk prove ------------------------------------------------------------------------------ */

@@ -423,22 +423,38 @@ static int dec_identity(const MDB_val *v, ozk_store_identity *id)
     return r_done(&r);
 }
 
+/* The cursor's value is version 2 (an opaque blob); version 1 held a block number and hash. */
+#define CURSOR_VERSION    2
+#define CURSOR_VERSION_V1 1
+#define CURSOR_V1_LEN     (2 + 8 + 32)
+
 static void enc_cursor(wbuf *b, const void *obj)
 {
     const ozk_store_cursor *c = obj;
     w_u8(b, TAG_CURSOR);
-    w_u8(b, ENC_VERSION);
-    w_u64(b, c->block_number);
-    w_bytes(b, c->block_hash, 32);
+    w_u8(b, CURSOR_VERSION);
+    w_blob(b, c->data, c->len);
 }
 
+/* 1 decoded, 0 corrupt, -1 a well-formed version 1 value (the retired format). */
 static int dec_cursor(const MDB_val *v, ozk_store_cursor *c)
 {
     rbuf r = rbuf_of(v);
-    r_header(&r, TAG_CURSOR);
-    c->block_number = r_u64(&r);
-    r_copy(&r, c->block_hash, 32);
-    return r_done(&r);
+    if (r_u8(&r) != TAG_CURSOR) return 0;
+    unsigned version = r_u8(&r);
+    if (version == CURSOR_VERSION_V1) return v->mv_size == CURSOR_V1_LEN ? -1 : 0;
+    if (version != CURSOR_VERSION) return 0;
+    size_t len;
+    const uint8_t *p = r_blob(&r, &len);
+    if (!r_done(&r) || !p || len == 0 || len > OZK_STORE_CURSOR_MAX) return 0;
+    memcpy(c->data, p, len);
+    c->len = len;
+    return 1;
+}
+
+static int cursor_ok(const ozk_store_cursor *c)
+{
+    return c && c->len >= 1 && c->len <= OZK_STORE_CURSOR_MAX;
 }
 
 /* -- records -- */
@@ -1611,6 +1627,9 @@ int ozk_store_add_challenges(ozk_store *s, const ozk_store_challenge *chs, size_
     if (added) *added = 0;
     if (!cursor || (n && !chs))
         return fail(err, errlen, OZK_EINVAL, "store: add_challenges: missing argument");
+    if (!cursor_ok(cursor))
+        return fail(err, errlen, OZK_EINVAL, "store: the chain cursor must be 1 to %d bytes",
+                    OZK_STORE_CURSOR_MAX);
     for (size_t i = 0; i < n; i++)
         if (!check_challenge(&chs[i]))
             return fail(err, errlen, OZK_EINVAL,
@@ -1780,7 +1799,18 @@ int ozk_store_get_cursor(ozk_store *s, ozk_store_cursor *out, char *err, size_t 
     MDB_val v;
     rc = db_get(&w, s->meta, "cursor", 6, &v);
     if (rc == 0) rc = fail(err, errlen, OZK_ENOENT, "store: no chain cursor yet");
-    if (rc == 1) rc = dec_cursor(&v, out) ? 0 : corrupt(err, errlen, "the chain cursor");
+    if (rc == 1) {
+        int d = dec_cursor(&v, out);
+        if (d == 1)
+            rc = 0;
+        else if (d < 0)
+            rc =
+                fail(err, errlen, OZK_ENOENT,
+                     "store: the chain cursor is in the retired format; the watcher starts afresh");
+        else
+            rc = corrupt(err, errlen, "the chain cursor");
+    }
+    if (rc) memset(out, 0, sizeof *out);
     read_end(s, w.txn);
     return rc;
 }
@@ -1792,9 +1822,10 @@ static int set_cursor_txn(wctx *w, void *arg)
 
 int ozk_store_set_cursor(ozk_store *s, const ozk_store_cursor *cursor, char *err, size_t errlen)
 {
-    if (!cursor) return fail(err, errlen, OZK_EINVAL, "store: set_cursor: no cursor");
-    ozk_store_cursor c = *cursor;
-    return run_write(s, set_cursor_txn, &c, err, errlen);
+    if (!cursor_ok(cursor))
+        return fail(err, errlen, OZK_EINVAL, "store: the chain cursor must be 1 to %d bytes",
+                    OZK_STORE_CURSOR_MAX);
+    return run_write(s, set_cursor_txn, (void *)(uintptr_t)cursor, err, errlen);
 }
 
 /* ---- retention ---------------------------------------------------------------------------- */

@@ -170,6 +170,29 @@ static void assert_consistent(ozk_store *s)
     OK(ozk_store_check(s, ERR));
 }
 
+/* A chain cursor blob of 8 + tail bytes: n big-endian, then tail bytes of value n (the store
+ * keeps it byte for byte; its contents are the node's business). */
+static void mkcur(ozk_store_cursor *c, uint64_t n, size_t tail)
+{
+    memset(c, 0, sizeof *c);
+    for (int i = 0; i < 8; i++) c->data[i] = (uint8_t)(n >> (56 - 8 * i));
+    memset(c->data + 8, (int)(n & 0xff), tail);
+    c->len = 8 + tail;
+}
+
+static uint64_t cur_num(const ozk_store_cursor *c)
+{
+    uint64_t n = 0;
+    for (int i = 0; i < 8; i++) n = n << 8 | c->data[i];
+    return n;
+}
+
+static void cur_equal(const ozk_store_cursor *a, const ozk_store_cursor *b)
+{
+    assert_int_equal(a->len, b->len);
+    assert_memory_equal(a->data, b->data, a->len);
+}
+
 static void fill32(uint8_t out[32], uint8_t b)
 {
     memset(out, b, 32);
@@ -613,7 +636,7 @@ static void test_challenges(void **state)
     char dir[256];
     test_tmpdir(dir, sizeof dir, "store-ch");
     ozk_store *s = open_store(dir);
-    ozk_store_cursor cur, got;
+    static ozk_store_cursor cur, got, later;
     assert_int_equal(ozk_store_get_cursor(s, &got, ERR), OZK_ENOENT);
 
     ozk_store_challenge ch[4];
@@ -621,13 +644,12 @@ static void test_challenges(void **state)
     make_ch(&ch[1], 8, 100, 1, OZK_CHALLENGE_RECEIPT);
     make_ch(&ch[2], 9, 200, 2, OZK_CHALLENGE_RECORD);
     make_ch(&ch[3], 3, 50, 0, OZK_CHALLENGE_RECORD);
-    cur.block_number = 10;
-    fill32(cur.block_hash, 0x10);
+    mkcur(&cur, 10, 32);
     size_t added = 99;
     OK(ozk_store_add_challenges(s, ch, 3, &cur, &added, ERR));
     assert_int_equal(added, 3);
     OK(ozk_store_get_cursor(s, &got, ERR));
-    assert_memory_equal(&got, &cur, sizeof cur);
+    cur_equal(&got, &cur);
 
     ozk_store_challenge *list;
     size_t n;
@@ -647,8 +669,7 @@ static void test_challenges(void **state)
     /* seen again (with another status in hand), plus a new one: the known keep their state */
     OK(ozk_store_update_challenge(s, 7, OZK_CH_PROVING, NULL, NULL, 0, ERR));
     ch[0].status = OZK_CH_TIMED_OUT;
-    cur.block_number = 11;
-    fill32(cur.block_hash, 0x11);
+    mkcur(&cur, 11, 32);
     OK(ozk_store_add_challenges(s, ch, 4, &cur, &added, ERR));
     assert_int_equal(added, 1);
     ozk_store_challenge g;
@@ -656,26 +677,41 @@ static void test_challenges(void **state)
     assert_int_equal(g.status, OZK_CH_PROVING);
     ozk_store_challenge_clear(&g);
     OK(ozk_store_get_cursor(s, &got, ERR));
-    assert_int_equal(got.block_number, 11);
+    assert_int_equal(cur_num(&got), 11);
 
     /* atomic: one bad challenge stores nothing, the cursor stays */
     ozk_store_challenge two[2];
     make_ch(&two[0], 20, 10, 0, OZK_CHALLENGE_RECORD);
     make_ch(&two[1], 21, 10, 0, 9);
-    ozk_store_cursor later = { 12, { 0x12 } };
+    mkcur(&later, 12, 100);
     assert_int_equal(ozk_store_add_challenges(s, two, 2, &later, &added, ERR), OZK_EINVAL);
     assert_int_equal(ozk_store_get_challenge(s, &g, 20, ERR), OZK_ENOENT);
     OK(ozk_store_get_cursor(s, &got, ERR));
-    assert_int_equal(got.block_number, 11);
-    /* the cursor alone, and no challenges with it */
+    assert_int_equal(cur_num(&got), 11);
+    /* the cursor alone, and no challenges with it; the blob's length is kept exactly */
     OK(ozk_store_add_challenges(s, NULL, 0, &later, &added, ERR));
     assert_int_equal(added, 0);
     OK(ozk_store_get_cursor(s, &got, ERR));
-    assert_memory_equal(&got, &later, sizeof later);
-    cur.block_number = 13;
+    cur_equal(&got, &later);
+    assert_int_equal(got.len, 108);
+    mkcur(&cur, 13, 0);
     OK(ozk_store_set_cursor(s, &cur, ERR));
     OK(ozk_store_get_cursor(s, &got, ERR));
-    assert_memory_equal(&got, &cur, sizeof cur);
+    cur_equal(&got, &cur);
+    /* the largest blob, then blobs out of bounds: refused, the cursor stays */
+    mkcur(&cur, 14, OZK_STORE_CURSOR_MAX - 8);
+    OK(ozk_store_set_cursor(s, &cur, ERR));
+    OK(ozk_store_get_cursor(s, &got, ERR));
+    cur_equal(&got, &cur);
+    later.len = 0;
+    assert_int_equal(ozk_store_set_cursor(s, &later, ERR), OZK_EINVAL);
+    assert_int_equal(ozk_store_add_challenges(s, NULL, 0, &later, NULL, ERR), OZK_EINVAL);
+    later.len = OZK_STORE_CURSOR_MAX + 1;
+    assert_int_equal(ozk_store_set_cursor(s, &later, ERR), OZK_EINVAL);
+    OK(ozk_store_get_cursor(s, &got, ERR));
+    assert_int_equal(cur_num(&got), 14);
+    mkcur(&cur, 13, 0);
+    OK(ozk_store_set_cursor(s, &cur, ERR));
 
     OK(ozk_store_list_challenges(s, &list, &n, OZK_CH_UNRESOLVED, ERR));
     assert_int_equal(n, 4);
@@ -725,6 +761,22 @@ static void test_challenges(void **state)
     assert_int_equal(info.open_challenges, 2);
     assert_consistent(s);
     ozk_store_close(s);
+
+    /* a cursor in the retired format (version 1: block number and hash) reads as none */
+    uint8_t v1[2 + 8 + 32] = { 'K', 1 };
+    v1[9] = 42;
+    rawdb r;
+    raw_open(&r, dir);
+    raw_put(&r, "meta", "cursor", 6, v1, sizeof v1);
+    raw_close(&r);
+    s = open_store(dir);
+    assert_int_equal(ozk_store_get_cursor(s, &got, ERR), OZK_ENOENT);
+    assert_non_null(strstr(g_err, "retired"));
+    assert_consistent(s);
+    OK(ozk_store_set_cursor(s, &cur, ERR));
+    OK(ozk_store_get_cursor(s, &got, ERR));
+    cur_equal(&got, &cur);
+    ozk_store_close(s);
     test_rmdir(dir);
 }
 
@@ -773,7 +825,8 @@ static void test_prune(void **state)
     make_ch(&ch[0], 1, 500, 1, OZK_CHALLENGE_RECORD);
     make_ch(&ch[1], 2, 600, 99, OZK_CHALLENGE_RECEIPT);
     rid(ch[1].request_id, 10);
-    ozk_store_cursor cur = { 5, { 0 } };
+    static ozk_store_cursor cur;
+    mkcur(&cur, 5, 0);
     OK(ozk_store_add_challenges(s, ch, 2, &cur, NULL, ERR));
 
     uint64_t pruned = 99;
@@ -930,7 +983,8 @@ static void test_corrupt(void **state)
     OK(ozk_store_put_tx(s, &t, ERR));
     ozk_store_challenge ch;
     make_ch(&ch, 77, 1000, 0, OZK_CHALLENGE_RECORD);
-    ozk_store_cursor cur = { 3, { 3 } };
+    static ozk_store_cursor cur;
+    mkcur(&cur, 3, 32);
     OK(ozk_store_add_challenges(s, &ch, 1, &cur, NULL, ERR));
     ozk_store_close(s);
 
@@ -991,7 +1045,7 @@ static void test_corrupt(void **state)
     assert_int_equal(ozk_store_get_challenge(s, &gc, 77, ERR), OZK_ECORRUPT);
     ozk_store_challenge *list;
     assert_int_equal(ozk_store_list_challenges(s, &list, &n, OZK_CH_UNRESOLVED, ERR), OZK_ECORRUPT);
-    ozk_store_cursor gcur;
+    static ozk_store_cursor gcur;
     assert_int_equal(ozk_store_get_cursor(s, &gcur, ERR), OZK_ECORRUPT);
     assert_int_equal(ozk_store_set_batch_state(s, 0, OZK_BATCH_SENT, t.hash, 0, NULL, ERR),
                      OZK_ECORRUPT);
@@ -1086,7 +1140,9 @@ static void test_map_full(void **state)
     assert_int_equal(info.records, k);
 
     /* challenges too large for the map: neither they nor the cursor are stored */
-    ozk_store_cursor c1 = { 1, { 1 } }, c2 = { 2, { 2 } }, got;
+    static ozk_store_cursor c1, c2, got;
+    mkcur(&c1, 1, 32);
+    mkcur(&c2, 2, 32);
     OK(ozk_store_set_cursor(s, &c1, ERR));
     ozk_store_challenge ch[2];
     make_ch(&ch[0], 1, 10, 0, OZK_CHALLENGE_RECORD);
@@ -1098,7 +1154,7 @@ static void test_map_full(void **state)
     assert_int_equal(ozk_store_add_challenges(s, ch, 2, &c2, NULL, ERR), OZK_EFULL);
     free(big);
     OK(ozk_store_get_cursor(s, &got, ERR));
-    assert_int_equal(got.block_number, 1);
+    assert_int_equal(cur_num(&got), 1);
     ozk_store_challenge g;
     assert_int_equal(ozk_store_get_challenge(s, &g, 1, ERR), OZK_ENOENT);
     assert_consistent(s);

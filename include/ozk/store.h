@@ -364,10 +364,17 @@ typedef struct {
 void ozk_store_challenge_clear(ozk_store_challenge *c);
 void ozk_store_challenge_list_free(ozk_store_challenge *list, size_t n);
 
-/* The last block the watcher processed completely. */
+/* The chain cursor: an opaque blob of 1 to OZK_STORE_CURSOR_MAX bytes that the store keeps
+ * for the node, byte for byte. The node writes its log watcher's encoded cursor in it
+ * (ozk_watcher_cursor_encode: the next block and the hashes of the last processed blocks) with
+ * whatever else must move together with the challenges it stores (node/settler.h says what).
+ * The limit holds an encoded watcher cursor (OZK_WATCHER_CURSOR_MAX, about 8 KiB) with room to
+ * spare. */
+#define OZK_STORE_CURSOR_MAX 16384
+
 typedef struct {
-    uint64_t block_number;
-    uint8_t block_hash[32];
+    size_t len; /* 1 .. OZK_STORE_CURSOR_MAX */
+    uint8_t data[OZK_STORE_CURSOR_MAX];
 } ozk_store_cursor;
 
 /* Stores the challenges chs[0..n) that the store does not know yet (each as given: status
@@ -375,7 +382,8 @@ typedef struct {
  * are on disk or neither. A challenge already stored is left as it is (its state is kept, not
  * an error), so the same block range may be processed twice. n may be 0 (only the cursor moves).
  * *added (may be NULL) receives how many were new. OZK_EINVAL, changing nothing, when a kind or
- * status is out of range or a proof is over OZK_STORE_MAX_BLOB. */
+ * status is out of range, a proof is over OZK_STORE_MAX_BLOB, or cursor->len is 0 or over
+ * OZK_STORE_CURSOR_MAX. */
 int ozk_store_add_challenges(ozk_store *s, const ozk_store_challenge *chs, size_t n,
                              const ozk_store_cursor *cursor, size_t *added, char *err,
                              size_t errlen);
@@ -399,7 +407,11 @@ int ozk_store_update_challenge(ozk_store *s, uint64_t id, int status, const uint
 int ozk_store_list_challenges(ozk_store *s, ozk_store_challenge **list, size_t *n, unsigned mask,
                               char *err, size_t errlen);
 
-/* The cursor alone. get: OZK_ENOENT when none was ever set. */
+/* The cursor alone. get: the blob as last set (out->len bytes of out->data); OZK_ENOENT when
+ * none was ever set, or when the stored one was written by an older ozk in the retired format
+ * (a block number and hash): the node then starts its watcher afresh, which is safe because
+ * adding a known challenge changes nothing. set: OZK_EINVAL when len is 0 or over
+ * OZK_STORE_CURSOR_MAX. */
 int ozk_store_get_cursor(ozk_store *s, ozk_store_cursor *out, char *err, size_t errlen);
 int ozk_store_set_cursor(ozk_store *s, const ozk_store_cursor *cursor, char *err, size_t errlen);
 

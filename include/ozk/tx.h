@@ -140,4 +140,19 @@ void ozk_eip712_digest(uint8_t out[32], const uint8_t domain_separator[32],
  * the output, deadline the time by which the record must be committed. */
 extern const ozk_eip712_struct ozk_eip712_receipt;
 
+/* A receipt's fields (above). */
+typedef struct {
+    uint64_t chain_id;
+    uint8_t settlement[20];
+    uint8_t model_id[32];
+    uint8_t request_id[32];
+    uint8_t x_hash[32];
+    uint8_t y_hash[32];
+    uint64_t deadline;
+} ozk_receipt;
+
+/* The EIP-712 digest a committer signs for r: the domain EIP712Domain("ozk", "1", r->chain_id,
+ * r->settlement) and hashStruct(Receipt). The settlement's receiptDigest(r) returns the same. */
+void ozk_receipt_digest(uint8_t out[32], const ozk_receipt *r);
+
 #endif
