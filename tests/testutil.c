@@ -263,3 +263,9 @@ void test_http_reply(int fd, int status, const char *body, size_t len)
     shutdown(fd, SHUT_WR);
     close(fd);
 }
+
+void test_sleep_ms(long ms)
+{
+    struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+    while (nanosleep(&ts, &ts) != 0) continue;
+}

@@ -57,6 +57,9 @@ void test_bin_expect(const char *bin, int code, const char *needle, const char *
  * fails the test, naming the file, when it cannot. */
 uint8_t *test_read_file(const char *path, size_t *len);
 
+/* Sleeps ms milliseconds (nanosleep, resumed after signals). */
+void test_sleep_ms(long ms);
+
 /* Writes len bytes to path (created or truncated); fails the test when it cannot. */
 void test_write_file(const char *path, const void *data, size_t len);
 
