@@ -209,6 +209,25 @@ long node_post(node_env *e, const char *body, const char *token, char **resp)
     return status;
 }
 
+long node_get(node_env *e, const char *path, char **resp)
+{
+    char url[128];
+    snprintf(url, sizeof url, "http://127.0.0.1:%d%s", e->port, path);
+    sink s = { NULL, 0 };
+    CURL *c = e->curl;
+    curl_easy_reset(c);
+    curl_easy_setopt(c, CURLOPT_URL, url);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, &s);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, 20000L);
+    CURLcode rc = curl_easy_perform(c);
+    if (rc != CURLE_OK) fail_msg("GET %s: %s", path, curl_easy_strerror(rc));
+    long status = 0;
+    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+    *resp = s.buf ? s.buf : strdup("");
+    return status;
+}
+
 json_t *node_call(node_env *e, const char *method, json_t *params, const char *token)
 {
     json_t *req = json_pack("{s:s, s:i, s:s}", "jsonrpc", "2.0", "id", 1, "method", method);

@@ -48,6 +48,8 @@ void node_env_free(node_env *e);
 
 /* POSTs body to the node's "/" (token may be NULL); the HTTP status, the body in *resp (free) */
 long node_post(node_env *e, const char *body, const char *token, char **resp);
+/* GETs path from the node; the HTTP status, the body in *resp (free) */
+long node_get(node_env *e, const char *path, char **resp);
 /* one JSON-RPC call (params stolen, may be NULL); the whole response object (decref it) */
 json_t *node_call(node_env *e, const char *method, json_t *params, const char *token);
 /* a call that must succeed (with the token): its result (decref it) */

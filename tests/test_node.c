@@ -400,6 +400,29 @@ static void test_node_honest(void **state)
     for (int i = 24; i < 32; i++) bond = bond << 8 | e->dep.bond_wei[i];
     assert_true(credits_of(e, e->dep.payee) == before + bond);
 
+    /* /health and /metrics (Prometheus text with the node's series) */
+    {
+        char *body;
+        assert_int_equal(node_get(e, "/health", &body), 200);
+        assert_non_null(strstr(body, "\"ok\""));
+        free(body);
+        test_sleep_ms(1100); /* the gauges refresh every second */
+        assert_int_equal(node_get(e, "/metrics", &body), 200);
+        static const char *series[] = {
+            "ozk_api_requests_total",    "ozk_infer_seconds_bucket{le=",
+            "ozk_records_pending",       "ozk_records_committed",
+            "ozk_batches_committed",     "ozk_challenges_seen",
+            "ozk_challenges_answered",   "ozk_proof_seconds_count",
+            "ozk_chain_head_lag_blocks", "ozk_balance_eth{key=\"responder\"}"
+        };
+        for (size_t k = 0; k < sizeof series / sizeof series[0]; k++)
+            if (!strstr(body, series[k])) fail_msg("/metrics lacks %s:\n%s", series[k], body);
+        assert_non_null(strstr(body, "ozk_challenges_answered 1"));
+        free(body);
+        assert_int_equal(node_get(e, "/nope", &body), 404);
+        free(body);
+    }
+
     /* the API refuses what it must, and keeps serving */
     api_abuse(e);
     assert_true(node_log_contains(e, "listening on"));
