@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "ozk/deployment.h"
 #include "ozk/rpc.h"
 #include "ozk/tx.h"
 
@@ -17,29 +18,6 @@ static void chain_usage(FILE *out)
                  "by its owner) also prints the key's address, its balance in wei and ETH and its\n"
                  "pending nonce. Exits 1 when the endpoint is down or does not answer as an\n"
                  "Ethereum node, 2 on a bad command line.\n");
-}
-
-/* 256-bit big-endian to decimal (at most 78 digits) */
-static void u256_to_dec(char out[80], const uint8_t in[32])
-{
-    uint8_t v[32];
-    memcpy(v, in, 32);
-    char rev[80];
-    size_t n = 0;
-    for (;;) {
-        unsigned rem = 0;
-        int nonzero = 0;
-        for (size_t i = 0; i < 32; i++) {
-            unsigned cur = rem << 8 | v[i];
-            v[i] = (uint8_t)(cur / 10);
-            rem = cur % 10;
-            nonzero |= v[i] != 0;
-        }
-        rev[n++] = (char)('0' + rem);
-        if (!nonzero) break;
-    }
-    for (size_t i = 0; i < n; i++) out[i] = rev[n - 1 - i];
-    out[n] = '\0';
 }
 
 /* wei in decimal to ETH: the point 18 digits from the right, trailing zeros dropped */
@@ -123,7 +101,7 @@ static int chain_status(const char *url, const char *keyfile)
     if (keyfile) {
         char text[43], dec[80], eth[100];
         ozk_address_to_text(text, addr);
-        u256_to_dec(dec, wei);
+        ozk_u256_to_dec(dec, wei);
         wei_to_eth(eth, dec);
         printf("address:    %s\n", text);
         printf("balance:    %s wei (%s ETH)\n", dec, eth);
