@@ -27,6 +27,8 @@ int cmd_deploy_verifier(int argc, char **argv);
 int cmd_verify_deployment(int argc, char **argv);
 int cmd_node(int argc, char **argv);
 int cmd_deploy(int argc, char **argv);
+int cmd_challenge(int argc, char **argv);
+int cmd_withdraw(int argc, char **argv);
 /* `ozk model commit` (cli/cmd_proof.c, dispatched by cmd_model); argv[0] is "commit". */
 int cmd_model_commit(int argc, char **argv);
 
@@ -83,5 +85,16 @@ void cli_statement_free(cli_statement *st);
  * and gas limits. *sol is a new NUL-terminated string (free() it). 0, or -1 with a message. */
 int cli_verifier_source(const char *prog, const struct ozk_vk *vk, const char *vk_path,
                         int insecure_ok, char **sol, size_t *len);
+
+/* The deployment check of `ozk verify-deployment` (cli/cmd_deploy.c), for every command that must
+ * rely on a model: rebuilds the verifier from the vk at vk_path (a dev SRS only with insecure_ok),
+ * compares its code hash with the code at addr, scans that code, and, when settlement and model_id
+ * are both given (else NULL), checks the model's registration (verifier, code hash, vk, C_W and SRS
+ * hashes). Prints what it checked on stdout and what differs on stderr. Returns CLI_OK, CLI_FAIL,
+ * or CLI_USAGE when the endpoint cannot be reached. */
+struct ozk_rpc;
+int cli_verify_deployment(const char *prog, struct ozk_rpc *rpc, const char *vk_path,
+                          int insecure_ok, const uint8_t addr[20], const uint8_t *settlement,
+                          const uint8_t *model_id);
 
 #endif

@@ -458,18 +458,27 @@ int cmd_verify_deployment(int argc, char **argv)
         (model_s && parse_b32(prog, "--model-id", model_s, model_id) < 0)) {
         return CLI_USAGE;
     }
+    ozk_rpc *rpc = open_rpc(prog, url);
+    if (!rpc) return CLI_USAGE;
+    int status = cli_verify_deployment(prog, rpc, vk_path, insecure_ok, addr,
+                                       settle_s ? settlement : NULL, model_s ? model_id : NULL);
+    ozk_rpc_close(rpc);
+    return status;
+}
+
+int cli_verify_deployment(const char *prog, ozk_rpc *rpc, const char *vk_path, int insecure_ok,
+                          const uint8_t addr[20], const uint8_t *settlement,
+                          const uint8_t *model_id)
+{
     int status = CLI_FAIL;
-    ozk_rpc *rpc = NULL;
     uint8_t *onchain = NULL;
     size_t onchain_len = 0;
     ozk_solc_output code;
     memset(&code, 0, sizeof code);
+    char addr_s[43];
+    ozk_address_to_text(addr_s, addr);
     ozk_vk *vk = cli_load_vk(prog, vk_path);
     if (!vk || build_verifier(prog, vk, vk_path, insecure_ok, &code) < 0) goto done;
-    if (!(rpc = open_rpc(prog, url))) {
-        status = CLI_USAGE;
-        goto done;
-    }
     ozk_rpc_error e;
     if (ozk_rpc_get_code(rpc, &onchain, &onchain_len, addr, &e) < 0) {
         fprintf(stderr, "%s: reading the code at %s: %s\n", prog, addr_s, e.message);
@@ -505,7 +514,8 @@ int cmd_verify_deployment(int argc, char **argv)
         goto done;
     }
     if (!clean) goto done;
-    if (settle_s && check_registration(prog, rpc, settlement, model_id, addr, got, vk) < 0) {
+    if (settlement && model_id &&
+        check_registration(prog, rpc, settlement, model_id, addr, got, vk) < 0) {
         goto done;
     }
     if (ozk_vk_insecure(vk)) printf("warning     the vk uses an INSECURE dev SRS\n");
@@ -513,7 +523,6 @@ int cmd_verify_deployment(int argc, char **argv)
     status = CLI_OK;
 done:
     free(onchain);
-    ozk_rpc_close(rpc);
     ozk_solc_output_clear(&code);
     ozk_vk_free(vk);
     return status;

@@ -88,17 +88,32 @@ void node_env_deploy(node_env *e, const char *extra_fmt, ...)
 
 void node_env_config(node_env *e, const char *extra_members)
 {
+    char store[700];
+    snprintf(store, sizeof store, "\"%s/store\"", e->dir);
+    /* the defaults of these tests; a key extra_members sets is left out here (the node refuses a
+     * duplicate key) */
+    const char *defaults[][2] = {
+        { "store", store },   { "batch_max_records", "25" }, { "batch_max_age_ms", "400" },
+        { "poll_ms", "100" }, { "confirmations", "1" },      { "log_level", "\"debug\"" },
+    };
     char buf[4096];
     int n = snprintf(buf, sizeof buf,
-                     "{\"deployment\": \"%s\", \"rpc\": \"%s\", \"store\": \"%s/store\",\n"
-                     " \"committer_key\": \"%s/owner.key\", \"responder_key\": "
-                     "\"%s/responder.key\",\n"
-                     " \"port\": 0, \"port_file\": \"%s\", \"api_token_file\": \"%s\",\n"
-                     " \"batch_max_records\": 25, \"batch_max_age_ms\": 400, \"poll_ms\": 100,\n"
-                     " \"confirmations\": 1, \"log_level\": \"debug\"%s}\n",
-                     e->deployment, e->a.url, e->dir, e->dir, e->dir, e->port_file, e->token_file,
-                     extra_members);
+                     "{\"deployment\": \"%s\", \"committer_key\": \"%s/owner.key\",\n"
+                     " \"responder_key\": \"%s/responder.key\", \"port\": 0, \"port_file\": "
+                     "\"%s\",\n \"api_token_file\": \"%s\"",
+                     e->deployment, e->dir, e->dir, e->port_file, e->token_file);
     assert_true(n > 0 && (size_t)n < sizeof buf);
+    if (!strstr(extra_members, "\"rpc\""))
+        n += snprintf(buf + n, sizeof buf - (size_t)n, ", \"rpc\": \"%s\"", e->a.url);
+    for (size_t i = 0; i < sizeof defaults / sizeof defaults[0]; i++) {
+        char key[64];
+        snprintf(key, sizeof key, "\"%s\"", defaults[i][0]);
+        if (!strstr(extra_members, key))
+            n += snprintf(buf + n, sizeof buf - (size_t)n, ", %s: %s", key, defaults[i][1]);
+        assert_true((size_t)n < sizeof buf);
+    }
+    n += snprintf(buf + n, sizeof buf - (size_t)n, "%s}\n", extra_members);
+    assert_true((size_t)n < sizeof buf);
     test_write_file(e->config, buf, (size_t)n);
 }
 
@@ -181,7 +196,8 @@ static size_t on_data(char *p, size_t sz, size_t n, void *ud)
     return sz * n;
 }
 
-long node_post(node_env *e, const char *body, const char *token, char **resp)
+/* POSTs body; -1 (and *resp NULL) when the node did not answer */
+static long post(node_env *e, const char *body, const char *token, char **resp)
 {
     char url[64], auth[256];
     snprintf(url, sizeof url, "http://127.0.0.1:%d/", e->port);
@@ -202,10 +218,21 @@ long node_post(node_env *e, const char *body, const char *token, char **resp)
     curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, 20000L);
     CURLcode rc = curl_easy_perform(c);
     curl_slist_free_all(h);
-    if (rc != CURLE_OK) fail_msg("POST to the node: %s", curl_easy_strerror(rc));
+    if (rc != CURLE_OK) {
+        free(s.buf);
+        *resp = NULL;
+        return -1;
+    }
     long status = 0;
     curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
     *resp = s.buf ? s.buf : strdup("");
+    return status;
+}
+
+long node_post(node_env *e, const char *body, const char *token, char **resp)
+{
+    long status = post(e, body, token, resp);
+    if (status < 0) fail_msg("POST to the node: it did not answer");
     return status;
 }
 
@@ -228,18 +255,26 @@ long node_get(node_env *e, const char *path, char **resp)
     return status;
 }
 
-json_t *node_call(node_env *e, const char *method, json_t *params, const char *token)
+json_t *node_try_call(node_env *e, const char *method, json_t *params, const char *token)
 {
     json_t *req = json_pack("{s:s, s:i, s:s}", "jsonrpc", "2.0", "id", 1, "method", method);
     if (params) json_object_set_new(req, "params", params);
     char *body = json_dumps(req, JSON_COMPACT), *resp;
     json_decref(req);
-    node_post(e, body, token, &resp);
+    long status = post(e, body, token, &resp);
     free(body);
+    if (status < 0) return NULL;
     json_error_t je;
     json_t *o = json_loads(resp, 0, &je);
     if (!o) fail_msg("the node's answer is not JSON: %s", resp);
     free(resp);
+    return o;
+}
+
+json_t *node_call(node_env *e, const char *method, json_t *params, const char *token)
+{
+    json_t *o = node_try_call(e, method, params, token);
+    if (!o) fail_msg("%s: the node did not answer", method);
     return o;
 }
 

@@ -37,7 +37,8 @@ void node_env_init(node_env *e, const char *name);
  * another model into a new deployment file (the previous one is kept as deployment-N.json). */
 void node_env_deploy(node_env *e, const char *extra_fmt, ...) __attribute__((format(printf, 2, 3)));
 /* writes NODE.json: the defaults for these tests, then extra JSON members ("" for none, else
- * starting with a comma) */
+ * starting with a comma); a default (rpc, store, batch_max_records, batch_max_age_ms, poll_ms,
+ * confirmations, log_level) whose key extra_members sets is left out */
 void node_env_config(node_env *e, const char *extra_members);
 /* starts `ozk node --config` and waits until it listens */
 void node_env_start(node_env *e);
@@ -52,6 +53,8 @@ long node_post(node_env *e, const char *body, const char *token, char **resp);
 long node_get(node_env *e, const char *path, char **resp);
 /* one JSON-RPC call (params stolen, may be NULL); the whole response object (decref it) */
 json_t *node_call(node_env *e, const char *method, json_t *params, const char *token);
+/* the same, but NULL when the node did not answer (killed, not listening) */
+json_t *node_try_call(node_env *e, const char *method, json_t *params, const char *token);
 /* a call that must succeed (with the token): its result (decref it) */
 json_t *node_result(node_env *e, const char *method, json_t *params);
 /* whether the node's log contains needle */
