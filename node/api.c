@@ -75,6 +75,22 @@ static double now_s(void)
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
+/* NULL while the node can commit what it accepts; else why not (the settler found the store
+ * older than the chain, or the contract refused a commit: a frozen model). */
+static const char *cannot_commit(ozk_node *n)
+{
+    if (!n->settler) return NULL;
+    ozk_settler_status st;
+    ozk_settler_status_get(n->settler, &st);
+    if (st.stale)
+        return "the node's store is older than the chain (restored from a backup?): it accepts "
+               "nothing until an operator has looked (see the CRIT log line)";
+    if (st.halted)
+        return "the settlement refuses this node's commits (a frozen or exited model): it accepts "
+               "nothing";
+    return NULL;
+}
+
 /* ---- ozk_infer ---------------------------------------------------------------------------- */
 
 typedef struct {
@@ -289,6 +305,13 @@ static void m_infer(ozk_jsonrpc_ctx *ctx, json_t *params, void *data)
     ozk_node *n = data;
     const ozk_model *m = n->model;
     ozk_metric_inc(n->m_requests);
+    const char *why = cannot_commit(n);
+    if (why) {
+        /* a receipt the node cannot commit is a receipt it will be slashed for */
+        ozk_metric_inc(n->m_refused);
+        ozk_jsonrpc_error(ctx, OZK_JSONRPC_UNAVAILABLE, why, NULL);
+        return;
+    }
     json_t *p = params_obj(params);
     if (!p) {
         invalid(ctx, n, "params: an object {\"input\": [numbers]} or {\"input_q\": \"0x..\"}");
@@ -479,6 +502,8 @@ static json_t *status_json(ozk_node *n)
         json_object_set_new(c, "challenges_unprovable",
                             json_integer((json_int_t)st.challenges_unprovable));
         json_object_set_new(c, "last_error", json_string(st.last_error));
+        json_object_set_new(c, "store_stale", json_boolean(st.stale));
+        json_object_set_new(c, "commits_halted", json_boolean(st.halted));
         json_object_set_new(o, "chain", c);
     }
     return o;
@@ -503,8 +528,11 @@ static void other_path(ozk_http_request *req, void *data)
         return;
     }
     if (!strcmp(path, "/health")) {
-        const char *body = n->stopping ? "{\"status\":\"stopping\"}\n" : "{\"status\":\"ok\"}\n";
-        ozk_http_respond(req, n->stopping ? 503 : 200, "application/json", NULL, body,
+        const char *why = cannot_commit(n);
+        const char *body = n->stopping ? "{\"status\":\"stopping\"}\n"
+                           : why       ? "{\"status\":\"cannot commit\"}\n"
+                                       : "{\"status\":\"ok\"}\n";
+        ozk_http_respond(req, n->stopping || why ? 503 : 200, "application/json", NULL, body,
                          strlen(body));
         return;
     }
@@ -578,9 +606,9 @@ int ozk__api_start(ozk_node *n, char *err, size_t errlen)
     }
     ozk_jsonrpc_method methods[] = {
         { "ozk_infer", m_infer, 1, n },
-        { "ozk_getRecord", m_get_record, 0, n },
-        { "ozk_getReceipt", m_get_receipt, 0, n },
-        { "ozk_getBatch", m_get_batch, 0, n },
+        { "ozk_getRecord", m_get_record, 1, n },
+        { "ozk_getReceipt", m_get_receipt, 1, n },
+        { "ozk_getBatch", m_get_batch, 1, n },
         { "ozk_status", m_status, 0, n },
     };
     ozk_jsonrpc_config rcfg;

@@ -329,6 +329,7 @@ void ozk_settler_status_get(ozk_settler *s, ozk_settler_status *st)
 {
     pthread_mutex_lock(&s->mu);
     *st = s->st;
+    st->halted = s->halted;
     pthread_mutex_unlock(&s->mu);
 }
 

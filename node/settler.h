@@ -122,7 +122,8 @@ typedef struct {
     uint64_t lag;                   /* chain_head - watched_block */
     uint64_t chain_next_seq;        /* the contract's nextSeq for the model at the last check */
     int stale;                      /* 1: the store is behind the chain; commits are refused */
-    uint8_t committer_balance[32];  /* wei, big-endian, at the last read */
+    int halted; /* 1: the contract refused a commit (e.g. the model is frozen); no more commits */
+    uint8_t committer_balance[32]; /* wei, big-endian, at the last read */
     uint8_t responder_balance[32];
     uint8_t committer[20], responder[20]; /* the two addresses */
     char last_error[256];                 /* the last error line ("" when none) */

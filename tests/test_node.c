@@ -276,11 +276,16 @@ static void api_abuse(node_env *e)
     expect_error(e,
                  "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ozk_getReceipt\",\"params\":"
                  "{\"request_id\":\"0x1234\"}}",
-                 NULL, 200, -32602);
+                 NODE_TOKEN, 200, -32602);
+    /* records hold clients' inputs, outputs and salts: reading them needs the token too */
+    expect_error(e,
+                 "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ozk_getReceipt\",\"params\":"
+                 "{\"request_id\":\"0x1234\"}}",
+                 NULL, 401, -32001);
     expect_error(e,
                  "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ozk_getBatch\",\"params\":"
                  "{\"seq\":99999}}",
-                 NULL, 200, -32602);
+                 NODE_TOKEN, 200, -32602);
     {
         /* a body over max_body (64 KiB in this config) */
         size_t n = 70 * 1024;

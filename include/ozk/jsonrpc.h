@@ -68,7 +68,8 @@ enum {
     OZK_JSONRPC_METHOD_NOT_FOUND = -32601,
     OZK_JSONRPC_INVALID_PARAMS = -32602,
     OZK_JSONRPC_INTERNAL_ERROR = -32603,
-    OZK_JSONRPC_UNAUTHORIZED = -32001
+    OZK_JSONRPC_UNAUTHORIZED = -32001,
+    OZK_JSONRPC_UNAVAILABLE = -32002 /* the node's own: it cannot take this call now */
 };
 
 typedef struct ozk_jsonrpc ozk_jsonrpc;
