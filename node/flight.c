@@ -198,8 +198,21 @@ static void batch_included(ozk_settler *s, const ozk_store_tx *t, const ozk_tx_s
         return;
     }
     int rc = 0;
-    if (b.state == OZK_BATCH_INCLUDED &&
-        (b.block_number != st->block_number || memcmp(b.block_hash, st->block_hash, 32)))
+    /* Called on every poll that finds the commit mined, so that a crash between two of these
+     * store writes cannot leave the batch behind its transaction. A crash between storing the
+     * commit and marking the batch SENT leaves it BUILT (and once this transaction is final the
+     * batcher no longer finds it among the open ones). */
+    if (b.state == OZK_BATCH_BUILT) {
+        rc = ozk_store_set_batch_state(s->cfg.store, b.seq, OZK_BATCH_SENT, t->hash, 0, NULL, err,
+                                       sizeof err);
+        if (rc == 0) b.state = OZK_BATCH_SENT;
+    }
+    if (b.state == OZK_BATCH_INCLUDED && b.block_number == st->block_number &&
+        !memcmp(b.block_hash, st->block_hash, 32)) {
+        ozk_store_batch_clear(&b); /* recorded already */
+        return;
+    }
+    if (rc == 0 && b.state == OZK_BATCH_INCLUDED)
         rc = ozk_store_set_batch_state(s->cfg.store, b.seq, OZK_BATCH_SENT, NULL, 0, NULL, err,
                                        sizeof err);
     if (rc == 0 && (b.state == OZK_BATCH_SENT || b.state == OZK_BATCH_INCLUDED))
@@ -394,8 +407,8 @@ static void poll_one(ozk_settler *s, ozk_sender *sender, const ozk_store_tx *all
                                  (unsigned long long)st.block_number);
             }
             set_tx(s, t->hash, OZK_STX_MINED, st.block_number, st.block_hash);
-            if (t->purpose == OZK_STX_COMMIT && st.status == 1) batch_included(s, t, &st);
         }
+        if (t->purpose == OZK_STX_COMMIT && st.status == 1) batch_included(s, t, &st);
         if (st.state == OZK_TXS_CONFIRMED || st.state == OZK_TXS_REVERTED)
             tx_final(s, t, &st, all, n);
         return;
