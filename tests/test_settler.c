@@ -1003,6 +1003,31 @@ static void test_reorg(void **state)
            (unsigned long long)bn0, (unsigned long long)b.block_number);
     ozk_store_batch_clear(&b);
     check_batches_on_chain(st, mid, 1);
+
+    /* a reorg during a challenge: the respond's block is lost, the challenge is Open again on
+     * chain, and the settler rebroadcasts the stored respond. The settler is stopped while the
+     * challenge is mined and the snapshot taken, so that the respond comes after the snapshot. */
+    ozk_settler_stop(s);
+    uint64_t cblock;
+    w.id = challenge(st, mid, 0, 1, &r[1], &cblock);
+    snap = rpc("evm_snapshot", json_array());
+    snprintf(snap_id, sizeof snap_id, "%s", json_string_value(snap));
+    json_decref(snap);
+    s = start(st, mid, start_block, 3, "reorg-respond");
+    w.s = s;
+    wait_for(chain_answered, &w, 30000, 250, "the challenge answered");
+    ok = rpc("evm_revert", json_pack("[s]", snap_id));
+    assert_true(json_is_true(ok));
+    json_decref(ok);
+    rpc0("evm_increaseTime", json_pack("[I]", (json_int_t)3));
+    mine();
+    assert_int_equal(chain_challenge_status(w.id), CH_OPEN); /* the respond is gone */
+    wait_for(chain_answered, &w, 30000, 250, "the challenge answered again after the reorg");
+    w.status = OZK_CH_ANSWERED;
+    wait_for(challenge_is, &w, 30000, 250, "the store says ANSWERED");
+    printf("reorg: challenge %llu answered, its respond reorged away (Open again on chain), "
+           "answered again\n",
+           (unsigned long long)w.id);
     ozk_settler_stop(s);
     assert_int_equal(ozk_store_check(st, NULL, 0), 0);
     ozk_store_close(st);
