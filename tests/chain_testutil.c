@@ -45,6 +45,14 @@ ozk_abi_value tv_bytes(const uint8_t *b, size_t len)
     return v;
 }
 
+ozk_abi_value tv_bool(int b)
+{
+    ozk_abi_value v;
+    memset(&v, 0, sizeof v);
+    ozk_abi_value_bool(&v, b);
+    return v;
+}
+
 uint8_t *test_calldata(size_t *len, const char *sig, ozk_abi_value *items, size_t n)
 {
     if (n == 0) {

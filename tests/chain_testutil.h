@@ -21,6 +21,7 @@ ozk_abi_value tv_u64(uint64_t x);
 ozk_abi_value tv_b32(const uint8_t b[32]);
 ozk_abi_value tv_addr(const uint8_t a[20]);
 ozk_abi_value tv_bytes(const uint8_t *b, size_t len);
+ozk_abi_value tv_bool(int b);
 
 /* calldata of sig with the arguments items[0..n) (n may be 0); free() it */
 uint8_t *test_calldata(size_t *len, const char *sig, ozk_abi_value *items, size_t n);

@@ -38,6 +38,7 @@
 #include "ozk/solc.h"
 #include "ozk/srs.h"
 #include "../verifier/solidity_internal.h"
+#include "chain_testutil.h"
 #include "testutil.h"
 
 #define SRS_LOG  15
@@ -76,74 +77,6 @@ static struct anvil *g_anvil; /* the running anvil, for teardown */
 
 /* ---- ABI values ------------------------------------------------------------------------------ */
 
-static ozk_abi_value v_u64(uint64_t x)
-{
-    ozk_abi_value v;
-    memset(&v, 0, sizeof v);
-    ozk_abi_value_u64(&v, x);
-    return v;
-}
-
-static ozk_abi_value v_b32(const uint8_t b[32])
-{
-    ozk_abi_value v;
-    memset(&v, 0, sizeof v);
-    v.kind = OZK_ABI_FIXED_BYTES;
-    memcpy(v.word, b, 32);
-    return v;
-}
-
-static ozk_abi_value v_addr(const uint8_t a[20])
-{
-    ozk_abi_value v;
-    memset(&v, 0, sizeof v);
-    ozk_abi_value_address(&v, a);
-    return v;
-}
-
-static ozk_abi_value v_bool(int b)
-{
-    ozk_abi_value v;
-    memset(&v, 0, sizeof v);
-    ozk_abi_value_bool(&v, b);
-    return v;
-}
-
-static ozk_abi_value v_bytes(const uint8_t *b, size_t len)
-{
-    ozk_abi_value v;
-    memset(&v, 0, sizeof v);
-    v.kind = OZK_ABI_BYTES;
-    v.bytes = (uint8_t *)(uintptr_t)b;
-    v.len = len;
-    return v;
-}
-
-/* calldata of sig with the arguments items[0..n) (n may be 0) */
-static uint8_t *calldata(size_t *len, const char *sig, ozk_abi_value *items, size_t n)
-{
-    if (n == 0) {
-        uint8_t *d = malloc(4);
-        assert_non_null(d);
-        ozk_abi_selector(d, sig);
-        *len = 4;
-        return d;
-    }
-    ozk_abi_value args = { .kind = OZK_ABI_TUPLE, .items = items, .n = n };
-    uint8_t *d;
-    int rc = ozk_abi_calldata(&d, len, sig, &args);
-    if (rc) fail_msg("calldata %s: %d", sig, rc);
-    return d;
-}
-
-static uint64_t word_u64(const uint8_t *w)
-{
-    for (int i = 0; i < 24; i++) assert_int_equal(w[i], 0);
-    uint64_t x = 0;
-    for (int i = 24; i < 32; i++) x = x << 8 | w[i];
-    return x;
-}
-
 /* a - b for two 256-bit big-endian words with a >= b and a small difference (balances: anvil's
  * accounts hold 10^22 wei, more than 64 bits) */
 static uint64_t word_diff(const uint8_t *a, const uint8_t *b)
@@ -156,7 +89,7 @@ static uint64_t word_diff(const uint8_t *a, const uint8_t *b)
         d[i] = (uint8_t)(x + (borrow ? 256 : 0));
     }
     assert_int_equal(borrow, 0);
-    return word_u64(d);
+    return test_word_u64(d);
 }
 
 static void u64_be32(uint8_t out[32], uint64_t x)
@@ -344,7 +277,7 @@ static void view(chain *c, const uint8_t to[20], const char *sig, ozk_abi_value 
                  uint8_t *out, size_t want)
 {
     size_t len, outlen = 0;
-    uint8_t *data = calldata(&len, sig, items, n);
+    uint8_t *data = test_calldata(&len, sig, items, n);
     char as[43] = "0x";
     ozk_hex_encode(as + 2, to, 20);
     int rc = anvil_eth_call(&c->a, as, data, len, out, want, &outlen);
@@ -358,26 +291,26 @@ static uint64_t view_u64(chain *c, const uint8_t to[20], const char *sig, ozk_ab
 {
     uint8_t w[32];
     view(c, to, sig, items, n, w, 32);
-    return word_u64(w);
+    return test_word_u64(w);
 }
 
 static uint64_t credits_of(chain *c, const uint8_t *settle, const uint8_t who[20])
 {
-    ozk_abi_value a = v_addr(who);
+    ozk_abi_value a = tv_addr(who);
     return view_u64(c, settle, "credits(address)", &a, 1);
 }
 
 static uint64_t record_status(chain *c, const uint8_t *settle, const uint8_t mid[32], uint64_t seq,
                               uint64_t index)
 {
-    ozk_abi_value a[3] = { v_b32(mid), v_u64(seq), v_u64(index) };
+    ozk_abi_value a[3] = { tv_b32(mid), tv_u64(seq), tv_u64(index) };
     return view_u64(c, settle, "recordStatus(bytes32,uint256,uint256)", a, 3);
 }
 
 /* challengeInfo: modelId, key, challenger, deadline, kind, status, bond */
 static void challenge_info(chain *c, const uint8_t *settle, uint64_t id, uint8_t w[7 * 32])
 {
-    ozk_abi_value a = v_u64(id);
+    ozk_abi_value a = tv_u64(id);
     view(c, settle, "challengeInfo(uint256)", &a, 1, w, 7 * 32);
 }
 
@@ -412,7 +345,7 @@ enum {
 static void model_info(chain *c, const uint8_t *settle, const uint8_t mid[32],
                        uint8_t w[M_WORDS * 32])
 {
-    ozk_abi_value a = v_b32(mid);
+    ozk_abi_value a = tv_b32(mid);
     view(c, settle, "model(bytes32)", &a, 1, w, M_WORDS * 32);
 }
 
@@ -493,9 +426,9 @@ static void seal_batch(record *r, size_t n, const ozk_vk *vk, const uint8_t sett
 static uint64_t commit_batch(chain *c, const uint8_t *settle, const uint8_t mid[32], uint64_t seq,
                              const uint8_t root[32], uint64_t count)
 {
-    ozk_abi_value a[4] = { v_b32(mid), v_u64(seq), v_b32(root), v_u64(count) };
+    ozk_abi_value a[4] = { tv_b32(mid), tv_u64(seq), tv_b32(root), tv_u64(count) };
     size_t len;
-    uint8_t *data = calldata(&len, "commitBatch(bytes32,uint256,bytes32,uint256)", a, 4);
+    uint8_t *data = test_calldata(&len, "commitBatch(bytes32,uint256,bytes32,uint256)", a, 4);
     uint64_t gas = tx_ok(&c->op, settle, 0, data, len, 0, NULL);
     free(data);
     return gas;
@@ -512,28 +445,28 @@ static uint8_t *challenge_data(size_t *len, const record *r, size_t n, size_t in
     int depth;
     assert_int_equal(ozk_merkle_proof(proof, &depth, (const uint8_t(*)[32])leaves, n, index), 0);
     ozk_abi_value sib[OZK_MERKLE_MAX_DEPTH];
-    for (int k = 0; k < depth; k++) sib[k] = v_b32(proof[k]);
+    for (int k = 0; k < depth; k++) sib[k] = tv_b32(proof[k]);
     ozk_abi_value arr;
     memset(&arr, 0, sizeof arr);
     arr.kind = OZK_ABI_ARRAY;
     arr.items = sib;
     arr.n = (size_t)depth;
-    ozk_abi_value a[8] = { v_b32(mid),
-                           v_u64(seq),
-                           v_u64(index),
-                           v_b32(r[index].request_id),
-                           v_b32(r[index].salt),
-                           v_bytes(r[index].x, ozk_vk_input_bytes(vk)),
-                           v_bytes(y, ozk_vk_output_bytes(vk)),
+    ozk_abi_value a[8] = { tv_b32(mid),
+                           tv_u64(seq),
+                           tv_u64(index),
+                           tv_b32(r[index].request_id),
+                           tv_b32(r[index].salt),
+                           tv_bytes(r[index].x, ozk_vk_input_bytes(vk)),
+                           tv_bytes(y, ozk_vk_output_bytes(vk)),
                            arr };
-    return calldata(len, "challenge(bytes32,uint256,uint256,bytes32,bytes32,bytes,bytes,bytes32[])",
-                    a, 8);
+    return test_calldata(
+        len, "challenge(bytes32,uint256,uint256,bytes32,bytes32,bytes,bytes,bytes32[])", a, 8);
 }
 
 static uint8_t *respond_data(size_t *len, uint64_t id, const uint8_t *proof, size_t plen)
 {
-    ozk_abi_value a[2] = { v_u64(id), v_bytes(proof, plen) };
-    return calldata(len, "respond(uint256,bytes)", a, 2);
+    ozk_abi_value a[2] = { tv_u64(id), tv_bytes(proof, plen) };
+    return test_calldata(len, "respond(uint256,bytes)", a, 2);
 }
 
 /* keccak256(abi.encode(modelId, seq, index)) */
@@ -561,7 +494,7 @@ static void check_accounting(chain *c, const uint8_t *settle)
     uint8_t bal[32];
     ozk_rpc_error e;
     assert_int_equal(ozk_rpc_get_balance(c->op.rpc, bal, settle, &e), 0);
-    assert_true(word_u64(bal) == de - wi - fl);
+    assert_true(test_word_u64(bal) == de - wi - fl);
 }
 
 /* ---- the test -------------------------------------------------------------------------------- */
@@ -664,10 +597,10 @@ static void test_settlement(void **state)
     /* the verifier's gas, measured by a transaction (not an estimate: design.md pitfall 11) */
     uint64_t verify_gas;
     {
-        ozk_abi_value a[3] = { v_bytes(proof, plen), v_bytes(b0[HONEST_INDEX].x, xlen),
-                               v_bytes(b0[HONEST_INDEX].y, ylen) };
+        ozk_abi_value a[3] = { tv_bytes(proof, plen), tv_bytes(b0[HONEST_INDEX].x, xlen),
+                               tv_bytes(b0[HONEST_INDEX].y, ylen) };
         size_t len;
-        uint8_t *data = calldata(&len, "verify(bytes,bytes,bytes)", a, 3);
+        uint8_t *data = test_calldata(&len, "verify(bytes,bytes,bytes)", a, 3);
         verify_gas = tx_ok(&c.op, verifier, 0, data, len, 10000000, NULL);
         free(data);
     }
@@ -677,9 +610,9 @@ static void test_settlement(void **state)
 
     uint8_t settle[20];
     {
-        ozk_abi_value bi[9] = { v_u64(MIN_STAKE),     v_u64(MIN_BOND),     v_u64(MAX_BOND),
-                                v_u64(CHALLENGE_WIN), v_u64(RESPONSE_WIN), v_u64(SHARE_BPS),
-                                v_addr(sink),         v_bool(1),           v_u64(GAS_PRICE) };
+        ozk_abi_value bi[9] = { tv_u64(MIN_STAKE),     tv_u64(MIN_BOND),     tv_u64(MAX_BOND),
+                                tv_u64(CHALLENGE_WIN), tv_u64(RESPONSE_WIN), tv_u64(SHARE_BPS),
+                                tv_addr(sink),         tv_bool(1),           tv_u64(GAS_PRICE) };
         ozk_abi_value bounds = { .kind = OZK_ABI_TUPLE, .items = bi, .n = 9 };
         ozk_abi_value args = { .kind = OZK_ABI_TUPLE, .items = &bounds, .n = 1 };
         ozk_abi_type *t;
@@ -705,7 +638,7 @@ static void test_settlement(void **state)
     assert_int_equal(view_u64(&c, settle, "ALLOW_INSECURE()", NULL, 0), 1);
     assert_int_equal(view_u64(&c, settle, "CHALLENGER_SHARE_BPS()", NULL, 0), SHARE_BPS);
     {
-        ozk_abi_value a[2] = { v_u64(respond_gas), v_u64(PROVING_COST) };
+        ozk_abi_value a[2] = { tv_u64(respond_gas), tv_u64(PROVING_COST) };
         assert_true(view_u64(&c, settle, "bondFloor(uint256,uint256)", a, 2) == bond);
     }
 
@@ -717,28 +650,28 @@ static void test_settlement(void **state)
         memcpy(buf + 12, c.op.addr, 20);
         memcpy(buf + 32, salt, 32);
         ozk_keccak256(mid, buf, 64);
-        ozk_abi_value a[2] = { v_addr(c.op.addr), v_b32(salt) };
+        ozk_abi_value a[2] = { tv_addr(c.op.addr), tv_b32(salt) };
         view(&c, settle, "modelIdOf(address,bytes32)", a, 2, w, 32);
         assert_memory_equal(w, mid, 32);
     }
     const char *reg_sig = "registerModel((bytes32,address,address,address,bytes32,bytes32,bytes32,"
                           "bytes32,uint256,bool,uint96,uint40,uint40,uint64,uint64,uint128))";
-    ozk_abi_value pi[16] = { v_b32(salt),
-                             v_addr(c.op.addr),
-                             v_addr(payee),
-                             v_addr(verifier),
-                             v_b32(vhash),
-                             v_b32(ozk_vk_hash(vk)),
-                             v_b32(ozk_vk_cw_hash(vk)),
-                             v_b32(ozk_vk_srs_id(vk)),
-                             v_u64(protocol),
-                             v_bool(1),
-                             v_u64(bond),
-                             v_u64(CHALLENGE_WIN),
-                             v_u64(RESPONSE_WIN),
-                             v_u64(verify_gas),
-                             v_u64(respond_gas),
-                             v_u64(PROVING_COST) };
+    ozk_abi_value pi[16] = { tv_b32(salt),
+                             tv_addr(c.op.addr),
+                             tv_addr(payee),
+                             tv_addr(verifier),
+                             tv_b32(vhash),
+                             tv_b32(ozk_vk_hash(vk)),
+                             tv_b32(ozk_vk_cw_hash(vk)),
+                             tv_b32(ozk_vk_srs_id(vk)),
+                             tv_u64(protocol),
+                             tv_bool(1),
+                             tv_u64(bond),
+                             tv_u64(CHALLENGE_WIN),
+                             tv_u64(RESPONSE_WIN),
+                             tv_u64(verify_gas),
+                             tv_u64(respond_gas),
+                             tv_u64(PROVING_COST) };
     ozk_abi_value params = { .kind = OZK_ABI_TUPLE, .items = pi, .n = 16 };
     size_t len;
     uint8_t *data;
@@ -747,21 +680,21 @@ static void test_settlement(void **state)
         uint8_t bad[32];
         memcpy(bad, vhash, 32);
         bad[0] ^= 1;
-        pi[4] = v_b32(bad);
-        data = calldata(&len, reg_sig, &params, 1);
+        pi[4] = tv_b32(bad);
+        data = test_calldata(&len, reg_sig, &params, 1);
         tx_reverts(&c.op, settle, MIN_STAKE, data, len, "VerifierCodeHash()");
         free(data);
-        pi[4] = v_b32(vhash);
+        pi[4] = tv_b32(vhash);
         /* and a stake under the minimum */
-        data = calldata(&len, reg_sig, &params, 1);
+        data = test_calldata(&len, reg_sig, &params, 1);
         tx_reverts(&c.op, settle, MIN_STAKE - 1, data, len, "InsufficientStake()");
     }
     uint64_t g = tx_ok(&c.op, settle, MIN_STAKE, data, len, 0, NULL);
     free(data);
     printf("registerModel gas %llu\n", (unsigned long long)g);
     {
-        ozk_abi_value a = v_b32(mid);
-        data = calldata(&len, "addStake(bytes32)", &a, 1);
+        ozk_abi_value a = tv_b32(mid);
+        data = test_calldata(&len, "addStake(bytes32)", &a, 1);
         tx_ok(&c.op, settle, MIN_STAKE, data, len, 0, NULL);
         free(data);
     }
@@ -773,11 +706,11 @@ static void test_settlement(void **state)
     assert_memory_equal(w + 32 * M_VERIFIER + 12, verifier, 20);
     assert_memory_equal(w + 32 * M_CODEHASH, vhash, 32);
     assert_memory_equal(w + 32 * M_VKHASH, ozk_vk_hash(vk), 32);
-    assert_true(word_u64(w + 32 * M_STAKE) == stake);
-    assert_true(word_u64(w + 32 * M_BOND) == bond);
-    assert_int_equal(word_u64(w + 32 * M_INSECURE), 1);
-    assert_int_equal(word_u64(w + 32 * M_FROZEN), 0);
-    assert_int_equal(word_u64(w + 32 * M_NEXTSEQ), 0);
+    assert_true(test_word_u64(w + 32 * M_STAKE) == stake);
+    assert_true(test_word_u64(w + 32 * M_BOND) == bond);
+    assert_int_equal(test_word_u64(w + 32 * M_INSECURE), 1);
+    assert_int_equal(test_word_u64(w + 32 * M_FROZEN), 0);
+    assert_int_equal(test_word_u64(w + 32 * M_NEXTSEQ), 0);
     {
         /* ozk verify-deployment: the registered verifier is the one the vk generates, and the
          * model is registered with it; another model id is not there */
@@ -816,14 +749,14 @@ static void test_settlement(void **state)
     uint64_t commit_gas = commit_batch(&c, settle, mid, 0, root0, N_HONEST);
     printf("commitBatch gas %llu\n", (unsigned long long)commit_gas);
     {
-        ozk_abi_value a[2] = { v_b32(mid), v_u64(0) };
+        ozk_abi_value a[2] = { tv_b32(mid), tv_u64(0) };
         uint8_t bw[6 * 32];
         view(&c, settle, "batch(bytes32,uint256)", a, 2, bw, sizeof bw);
         assert_memory_equal(bw, root0, 32);
-        assert_int_equal(word_u64(bw + 32), N_HONEST);
-        assert_int_equal(word_u64(bw + 3 * 32), CHALLENGE_WIN);
-        assert_int_equal(word_u64(bw + 4 * 32), RESPONSE_WIN);
-        assert_true(word_u64(bw + 5 * 32) == bond);
+        assert_int_equal(test_word_u64(bw + 32), N_HONEST);
+        assert_int_equal(test_word_u64(bw + 3 * 32), CHALLENGE_WIN);
+        assert_int_equal(test_word_u64(bw + 4 * 32), RESPONSE_WIN);
+        assert_true(test_word_u64(bw + 5 * 32) == bond);
         assert_int_equal(view_u64(&c, settle, "batchStatus(bytes32,uint256)", a, 2),
                          BS_CHALLENGEABLE);
     }
@@ -832,12 +765,12 @@ static void test_settlement(void **state)
     assert_int_equal(record_status(&c, settle, mid, 0, N_HONEST), RS_NONE);
     /* a batch from someone other than the committer, or out of sequence, is refused */
     {
-        ozk_abi_value a[4] = { v_b32(mid), v_u64(1), v_b32(root0), v_u64(1) };
-        data = calldata(&len, "commitBatch(bytes32,uint256,bytes32,uint256)", a, 4);
+        ozk_abi_value a[4] = { tv_b32(mid), tv_u64(1), tv_b32(root0), tv_u64(1) };
+        data = test_calldata(&len, "commitBatch(bytes32,uint256,bytes32,uint256)", a, 4);
         tx_reverts(&c.ch, settle, 0, data, len, "NotCommitter()");
         free(data);
-        a[1] = v_u64(5);
-        data = calldata(&len, "commitBatch(bytes32,uint256,bytes32,uint256)", a, 4);
+        a[1] = tv_u64(5);
+        data = test_calldata(&len, "commitBatch(bytes32,uint256,bytes32,uint256)", a, 4);
         tx_reverts(&c.op, settle, 0, data, len, "BadSeq()");
         free(data);
     }
@@ -870,18 +803,18 @@ static void test_settlement(void **state)
     assert_memory_equal(cw, mid, 32);
     assert_memory_equal(cw + 32, key, 32);
     assert_memory_equal(cw + 2 * 32 + 12, c.ch.addr, 20);
-    assert_int_equal(word_u64(cw + 4 * 32), 1); /* Kind.Record */
-    assert_int_equal(word_u64(cw + 5 * 32), CH_OPEN);
-    assert_true(word_u64(cw + 6 * 32) == bond);
+    assert_int_equal(test_word_u64(cw + 4 * 32), 1); /* Kind.Record */
+    assert_int_equal(test_word_u64(cw + 5 * 32), CH_OPEN);
+    assert_true(test_word_u64(cw + 6 * 32) == bond);
     assert_int_equal(record_status(&c, settle, mid, 0, HONEST_INDEX), RS_CHALLENGED);
     {
-        ozk_abi_value a = v_b32(mid);
+        ozk_abi_value a = tv_b32(mid);
         assert_int_equal(view_u64(&c, settle, "openChallenges(bytes32)", &a, 1), 1);
     }
     /* resolveTimeout before the deadline is refused */
     {
-        ozk_abi_value a = v_u64(id1);
-        data = calldata(&len, "resolveTimeout(uint256)", &a, 1);
+        ozk_abi_value a = tv_u64(id1);
+        data = test_calldata(&len, "resolveTimeout(uint256)", &a, 1);
         tx_reverts(&c.ch, settle, 0, data, len, "BeforeDeadline()");
         free(data);
     }
@@ -912,18 +845,18 @@ static void test_settlement(void **state)
         assert_true(respond_gas_used <= cost.respond_tx);
     }
     challenge_info(&c, settle, id1, cw);
-    assert_int_equal(word_u64(cw + 5 * 32), CH_ANSWERED);
+    assert_int_equal(test_word_u64(cw + 5 * 32), CH_ANSWERED);
     assert_true(credits_of(&c, settle, payee) == payee_before + bond);
     assert_int_equal(credits_of(&c, settle, c.ch.addr), 0);
     assert_int_equal(record_status(&c, settle, mid, 0, HONEST_INDEX), RS_PROVEN);
     {
-        ozk_abi_value a = v_b32(key);
+        ozk_abi_value a = tv_b32(key);
         uint8_t dw[3 * 32];
         view(&c, settle, "dispute(bytes32)", &a, 1, dw, sizeof dw);
-        assert_true(word_u64(dw) > 0);          /* provenAt */
-        assert_int_equal(word_u64(dw + 32), 0); /* slashed */
-        assert_int_equal(word_u64(dw + 64), 0); /* open */
-        ozk_abi_value b = v_b32(mid);
+        assert_true(test_word_u64(dw) > 0);          /* provenAt */
+        assert_int_equal(test_word_u64(dw + 32), 0); /* slashed */
+        assert_int_equal(test_word_u64(dw + 64), 0); /* open */
+        ozk_abi_value b = tv_b32(mid);
         assert_int_equal(view_u64(&c, settle, "openChallenges(bytes32)", &b, 1), 0);
     }
     /* answered once: a second respond is refused, and a new challenge on the proven record too */
@@ -934,7 +867,7 @@ static void test_settlement(void **state)
     tx_reverts(&c.ch, settle, bond, data, len, "RecordSettled()");
     free(data);
     model_info(&c, settle, mid, w);
-    assert_true(word_u64(w + 32 * M_STAKE) == stake);
+    assert_true(test_word_u64(w + 32 * M_STAKE) == stake);
     check_accounting(&c, settle);
 
     /* ---- 5. a dishonest record: challenged, unanswerable, slashed ---- */
@@ -962,8 +895,8 @@ static void test_settlement(void **state)
     challenge_info(&c, settle, id2, cw);
     record_key(key, mid, 1, DISHONEST_INDEX);
     assert_memory_equal(cw + 32, key, 32);
-    assert_int_equal(word_u64(cw + 5 * 32), CH_OPEN);
-    uint64_t deadline = word_u64(cw + 3 * 32);
+    assert_int_equal(test_word_u64(cw + 5 * 32), CH_OPEN);
+    uint64_t deadline = test_word_u64(cw + 3 * 32);
     assert_int_equal(record_status(&c, settle, mid, 1, DISHONEST_INDEX), RS_CHALLENGED);
     /* the proof of the honest y does not answer a challenge on the committed (wrong) y */
     data = respond_data(&len, id2, proof_h, plen_h);
@@ -992,7 +925,7 @@ static void test_settlement(void **state)
     tx_reverts(&c.op, settle, 0, data, len, "ProofRejected()");
     free(data);
     challenge_info(&c, settle, id2, cw);
-    assert_int_equal(word_u64(cw + 5 * 32), CH_OPEN);
+    assert_int_equal(test_word_u64(cw + 5 * 32), CH_OPEN);
 
     /* past the deadline */
     rpc0(&c.op, "evm_increaseTime", json_pack("[I]", (json_int_t)RESPONSE_WIN + 1));
@@ -1014,8 +947,8 @@ static void test_settlement(void **state)
     free(data);
     uint64_t ch_before = credits_of(&c, settle, c.ch.addr);
     {
-        ozk_abi_value a = v_u64(id2);
-        data = calldata(&len, "resolveTimeout(uint256)", &a, 1);
+        ozk_abi_value a = tv_u64(id2);
+        data = test_calldata(&len, "resolveTimeout(uint256)", &a, 1);
         g = tx_ok(&c.ch, settle, 0, data, len, 0, NULL);
         printf("resolveTimeout gas %llu\n", (unsigned long long)g);
         tx_reverts(&c.ch, settle, 0, data, len, "NotOpen()"); /* only once */
@@ -1026,26 +959,26 @@ static void test_settlement(void **state)
     assert_true(ch_after - ch_before == bond + reward);
     assert_true(ch_after - ch_before <= bond + stake / 2);
     challenge_info(&c, settle, id2, cw);
-    assert_int_equal(word_u64(cw + 5 * 32), CH_TIMEDOUT);
+    assert_int_equal(test_word_u64(cw + 5 * 32), CH_TIMEDOUT);
     assert_int_equal(record_status(&c, settle, mid, 1, DISHONEST_INDEX), RS_SLASHED);
     assert_int_equal(record_status(&c, settle, mid, 1, 0), RS_COMMITTED);
     assert_int_equal(record_status(&c, settle, mid, 0, HONEST_INDEX), RS_PROVEN);
     model_info(&c, settle, mid, w);
-    assert_int_equal(word_u64(w + 32 * M_STAKE), 0);
-    assert_int_equal(word_u64(w + 32 * M_FROZEN), 1);
-    assert_int_equal(word_u64(w + 32 * M_OPEN), 0);
+    assert_int_equal(test_word_u64(w + 32 * M_STAKE), 0);
+    assert_int_equal(test_word_u64(w + 32 * M_FROZEN), 1);
+    assert_int_equal(test_word_u64(w + 32 * M_OPEN), 0);
     assert_true(view_u64(&c, settle, "totalBurned()", NULL, 0) == stake - reward);
     assert_true(credits_of(&c, settle, payee) == payee_before + bond); /* unchanged */
     /* frozen: no more batches, no more stake */
     {
         uint8_t root2[32];
         test_rand_bytes(root2, 32);
-        ozk_abi_value a[4] = { v_b32(mid), v_u64(5), v_b32(root2), v_u64(1) };
-        data = calldata(&len, "commitBatch(bytes32,uint256,bytes32,uint256)", a, 4);
+        ozk_abi_value a[4] = { tv_b32(mid), tv_u64(5), tv_b32(root2), tv_u64(1) };
+        data = test_calldata(&len, "commitBatch(bytes32,uint256,bytes32,uint256)", a, 4);
         tx_reverts(&c.op, settle, 0, data, len, "ModelFrozen()");
         free(data);
-        ozk_abi_value b = v_b32(mid);
-        data = calldata(&len, "addStake(bytes32)", &b, 1);
+        ozk_abi_value b = tv_b32(mid);
+        data = test_calldata(&len, "addStake(bytes32)", &b, 1);
         tx_reverts(&c.op, settle, MIN_STAKE, data, len, "ModelFrozen()");
         free(data);
     }
@@ -1056,8 +989,8 @@ static void test_settlement(void **state)
         uint8_t b0w[32], b1w[32];
         ozk_rpc_error e;
         assert_int_equal(ozk_rpc_get_balance(c.op.rpc, b0w, c.ch.addr, &e), 0);
-        ozk_abi_value a = v_addr(c.ch.addr);
-        data = calldata(&len, "withdrawCredits(address)", &a, 1);
+        ozk_abi_value a = tv_addr(c.ch.addr);
+        data = test_calldata(&len, "withdrawCredits(address)", &a, 1);
         uint64_t wg = tx_ok(&c.ch, settle, 0, data, len, 200000, NULL);
         free(data);
         assert_int_equal(ozk_rpc_get_balance(c.op.rpc, b1w, c.ch.addr, &e), 0);

@@ -48,6 +48,7 @@
 #include "ozk/watcher.h"
 #include "../node/settler.h"
 #include "../verifier/solidity_internal.h"
+#include "chain_testutil.h"
 #include "testutil.h"
 
 #define SRS_LOG  15
@@ -102,72 +103,6 @@ static struct {
 } g;
 
 /* ---- ABI and RPC helpers --------------------------------------------------------------------- */
-
-static ozk_abi_value v_u64(uint64_t x)
-{
-    ozk_abi_value v;
-    memset(&v, 0, sizeof v);
-    ozk_abi_value_u64(&v, x);
-    return v;
-}
-
-static ozk_abi_value v_b32(const uint8_t b[32])
-{
-    ozk_abi_value v;
-    memset(&v, 0, sizeof v);
-    v.kind = OZK_ABI_FIXED_BYTES;
-    memcpy(v.word, b, 32);
-    return v;
-}
-
-static ozk_abi_value v_addr(const uint8_t a[20])
-{
-    ozk_abi_value v;
-    memset(&v, 0, sizeof v);
-    ozk_abi_value_address(&v, a);
-    return v;
-}
-
-static ozk_abi_value v_bool(int b)
-{
-    ozk_abi_value v;
-    memset(&v, 0, sizeof v);
-    ozk_abi_value_bool(&v, b);
-    return v;
-}
-
-static ozk_abi_value v_bytes(const uint8_t *b, size_t len)
-{
-    ozk_abi_value v;
-    memset(&v, 0, sizeof v);
-    v.kind = OZK_ABI_BYTES;
-    v.bytes = (uint8_t *)(uintptr_t)b;
-    v.len = len;
-    return v;
-}
-
-static uint8_t *calldata(size_t *len, const char *sig, ozk_abi_value *items, size_t n)
-{
-    if (n == 0) {
-        uint8_t *d = malloc(4);
-        assert_non_null(d);
-        ozk_abi_selector(d, sig);
-        *len = 4;
-        return d;
-    }
-    ozk_abi_value args = { .kind = OZK_ABI_TUPLE, .items = items, .n = n };
-    uint8_t *d;
-    if (ozk_abi_calldata(&d, len, sig, &args)) fail_msg("calldata %s", sig);
-    return d;
-}
-
-static uint64_t word_u64(const uint8_t *w)
-{
-    for (int i = 0; i < 24; i++) assert_int_equal(w[i], 0);
-    uint64_t x = 0;
-    for (int i = 24; i < 32; i++) x = x << 8 | w[i];
-    return x;
-}
 
 static void u64_be32(uint8_t out[32], uint64_t x)
 {
@@ -244,7 +179,7 @@ static void view(const uint8_t *to, const char *sig, ozk_abi_value *items, size_
                  size_t want)
 {
     size_t len, rlen = 0;
-    uint8_t *data = calldata(&len, sig, items, n), *ret = NULL;
+    uint8_t *data = test_calldata(&len, sig, items, n), *ret = NULL;
     ozk_rpc_error e;
     int rc = ozk_rpc_eth_call(g.rpc, &ret, &rlen, to ? to : g.settle, data, len, &e);
     free(data);
@@ -258,7 +193,7 @@ static uint64_t view_u64(const uint8_t *to, const char *sig, ozk_abi_value *item
 {
     uint8_t w[32];
     view(to, sig, items, n, w, 32);
-    return word_u64(w);
+    return test_word_u64(w);
 }
 
 #define M_WORDS   23
@@ -268,27 +203,27 @@ static uint64_t view_u64(const uint8_t *to, const char *sig, ozk_abi_value *item
 static uint64_t model_word(const uint8_t mid[32], int word)
 {
     uint8_t w[M_WORDS * 32];
-    ozk_abi_value a = v_b32(mid);
+    ozk_abi_value a = tv_b32(mid);
     view(NULL, "model(bytes32)", &a, 1, w, sizeof w);
-    return word_u64(w + 32 * word);
+    return test_word_u64(w + 32 * word);
 }
 
 /* challengeInfo(id).status */
 static int chain_challenge_status(uint64_t id)
 {
     uint8_t w[7 * 32];
-    ozk_abi_value a = v_u64(id);
+    ozk_abi_value a = tv_u64(id);
     view(NULL, "challengeInfo(uint256)", &a, 1, w, sizeof w);
-    return (int)word_u64(w + 5 * 32);
+    return (int)test_word_u64(w + 5 * 32);
 }
 
 static void chain_batch(const uint8_t mid[32], uint64_t seq, uint8_t root[32], uint64_t *count)
 {
     uint8_t w[6 * 32];
-    ozk_abi_value a[2] = { v_b32(mid), v_u64(seq) };
+    ozk_abi_value a[2] = { tv_b32(mid), tv_u64(seq) };
     view(NULL, "batch(bytes32,uint256)", a, 2, w, sizeof w);
     memcpy(root, w, 32);
-    *count = word_u64(w + 32);
+    *count = test_word_u64(w + 32);
 }
 
 /* ---- actors ---------------------------------------------------------------------------------- */
@@ -468,25 +403,25 @@ static void register_model(uint8_t mid[32])
     ozk_keccak256(mid, buf, 64);
     const char *sig = "registerModel((bytes32,address,address,address,bytes32,bytes32,bytes32,"
                       "bytes32,uint256,bool,uint96,uint40,uint40,uint64,uint64,uint128))";
-    ozk_abi_value pi[16] = { v_b32(salt),
-                             v_addr(g.committer),
-                             v_addr(g.payee),
-                             v_addr(g.verifier),
-                             v_b32(g.vhash),
-                             v_b32(ozk_vk_hash(g.vk)),
-                             v_b32(ozk_vk_cw_hash(g.vk)),
-                             v_b32(ozk_vk_srs_id(g.vk)),
-                             v_u64(g.protocol),
-                             v_bool(1),
-                             v_u64(g.bond),
-                             v_u64(CHALLENGE_WIN),
-                             v_u64(RESPONSE_WIN),
-                             v_u64(g.verify_gas),
-                             v_u64(g.respond_gas),
-                             v_u64(PROVING_COST) };
+    ozk_abi_value pi[16] = { tv_b32(salt),
+                             tv_addr(g.committer),
+                             tv_addr(g.payee),
+                             tv_addr(g.verifier),
+                             tv_b32(g.vhash),
+                             tv_b32(ozk_vk_hash(g.vk)),
+                             tv_b32(ozk_vk_cw_hash(g.vk)),
+                             tv_b32(ozk_vk_srs_id(g.vk)),
+                             tv_u64(g.protocol),
+                             tv_bool(1),
+                             tv_u64(g.bond),
+                             tv_u64(CHALLENGE_WIN),
+                             tv_u64(RESPONSE_WIN),
+                             tv_u64(g.verify_gas),
+                             tv_u64(g.respond_gas),
+                             tv_u64(PROVING_COST) };
     ozk_abi_value params = { .kind = OZK_ABI_TUPLE, .items = pi, .n = 16 };
     size_t len;
-    uint8_t *data = calldata(&len, sig, &params, 1);
+    uint8_t *data = test_calldata(&len, sig, &params, 1);
     tx_ok(&g.owner, g.settle, MIN_STAKE, data, len, 0, NULL, NULL);
     free(data);
 }
@@ -629,25 +564,25 @@ static uint64_t challenge(ozk_store *st, const uint8_t mid[32], uint64_t seq, si
     assert_int_equal(ozk_merkle_proof(proof, &depth, b.leaves, b.count, index), 0);
     ozk_store_batch_clear(&b);
     ozk_abi_value sib[OZK_MERKLE_MAX_DEPTH];
-    for (int k = 0; k < depth; k++) sib[k] = v_b32(proof[k]);
+    for (int k = 0; k < depth; k++) sib[k] = tv_b32(proof[k]);
     ozk_abi_value arr;
     memset(&arr, 0, sizeof arr);
     arr.kind = OZK_ABI_ARRAY;
     arr.items = sib;
     arr.n = (size_t)depth;
-    ozk_abi_value a[8] = { v_b32(mid),
-                           v_u64(seq),
-                           v_u64(index),
-                           v_b32(r->request_id),
-                           v_b32(r->salt),
-                           v_bytes(r->x, g.xlen),
-                           v_bytes(r->y, g.ylen),
+    ozk_abi_value a[8] = { tv_b32(mid),
+                           tv_u64(seq),
+                           tv_u64(index),
+                           tv_b32(r->request_id),
+                           tv_b32(r->salt),
+                           tv_bytes(r->x, g.xlen),
+                           tv_bytes(r->y, g.ylen),
                            arr };
     size_t len;
-    uint8_t *data = calldata(&len,
-                             "challenge(bytes32,uint256,uint256,bytes32,bytes32,bytes,bytes,"
-                             "bytes32[])",
-                             a, 8);
+    uint8_t *data = test_calldata(&len,
+                                  "challenge(bytes32,uint256,uint256,bytes32,bytes32,bytes,bytes,"
+                                  "bytes32[])",
+                                  a, 8);
     uint64_t before = view_u64(NULL, "challengeCount()", NULL, 0);
     uint64_t bn = tx_ok(&g.challenger, g.settle, g.bond, data, len, 2000000, NULL, NULL);
     free(data);
@@ -659,7 +594,7 @@ static uint64_t challenge(ozk_store *st, const uint8_t mid[32], uint64_t seq, si
 
 static uint64_t credits_of(const uint8_t who[20])
 {
-    ozk_abi_value a = v_addr(who);
+    ozk_abi_value a = tv_addr(who);
     return view_u64(NULL, "credits(address)", &a, 1);
 }
 
@@ -807,9 +742,9 @@ static void test_dishonest(void **state)
     mine();
     uint64_t ch_credit0 = credits_of(g.challenger.addr);
     {
-        ozk_abi_value a = v_u64(id);
+        ozk_abi_value a = tv_u64(id);
         size_t len;
-        uint8_t *data = calldata(&len, "resolveTimeout(uint256)", &a, 1);
+        uint8_t *data = test_calldata(&len, "resolveTimeout(uint256)", &a, 1);
         tx_ok(&g.challenger, g.settle, 0, data, len, 500000, NULL, NULL);
         free(data);
     }
@@ -1048,7 +983,7 @@ static int replaced(void *p)
 
 static int fee_ge_110pct(const uint8_t hi[32], const uint8_t lo[32])
 {
-    uint64_t h = word_u64(hi), l = word_u64(lo);
+    uint64_t h = test_word_u64(hi), l = test_word_u64(lo);
     return h * 10 >= l * 11;
 }
 
@@ -1085,10 +1020,10 @@ static void test_stuck(void **state)
     assert_true(fee_ge_110pct(txs[hi].max_fee, txs[lo].max_fee));
     assert_true(fee_ge_110pct(txs[hi].max_priority_fee, txs[lo].max_priority_fee));
     printf("stuck: commit replaced %zu time(s): max fee %llu -> %llu wei, priority %llu -> %llu\n",
-           n - 1, (unsigned long long)word_u64(txs[lo].max_fee),
-           (unsigned long long)word_u64(txs[hi].max_fee),
-           (unsigned long long)word_u64(txs[lo].max_priority_fee),
-           (unsigned long long)word_u64(txs[hi].max_priority_fee));
+           n - 1, (unsigned long long)test_word_u64(txs[lo].max_fee),
+           (unsigned long long)test_word_u64(txs[hi].max_fee),
+           (unsigned long long)test_word_u64(txs[lo].max_priority_fee),
+           (unsigned long long)test_word_u64(txs[hi].max_priority_fee));
     rpc0("evm_setAutomine", json_pack("[b]", 1));
     mine();
     w.state = OZK_BATCH_FINAL;
@@ -1237,9 +1172,9 @@ static int setup(void **state)
     }
     g.protocol = view_u64(g.verifier, "PROTOCOL_VERSION()", NULL, 0);
     {
-        ozk_abi_value a[3] = { v_bytes(proof, plen), v_bytes(x, g.xlen), v_bytes(y, g.ylen) };
+        ozk_abi_value a[3] = { tv_bytes(proof, plen), tv_bytes(x, g.xlen), tv_bytes(y, g.ylen) };
         size_t len;
-        uint8_t *data = calldata(&len, "verify(bytes,bytes,bytes)", a, 3);
+        uint8_t *data = test_calldata(&len, "verify(bytes,bytes,bytes)", a, 3);
         tx_ok(&g.owner, g.verifier, 0, data, len, 10000000, NULL, &g.verify_gas);
         free(data);
     }
@@ -1249,9 +1184,9 @@ static int setup(void **state)
     g.respond_gas = 2 * g.verify_gas;
     g.bond = 2 * g.respond_gas * GAS_PRICE + PROVING_COST;
     {
-        ozk_abi_value bi[9] = { v_u64(MIN_STAKE),     v_u64(MIN_BOND),     v_u64(MAX_BOND),
-                                v_u64(CHALLENGE_WIN), v_u64(RESPONSE_WIN), v_u64(SHARE_BPS),
-                                v_addr(sink),         v_bool(1),           v_u64(GAS_PRICE) };
+        ozk_abi_value bi[9] = { tv_u64(MIN_STAKE),     tv_u64(MIN_BOND),     tv_u64(MAX_BOND),
+                                tv_u64(CHALLENGE_WIN), tv_u64(RESPONSE_WIN), tv_u64(SHARE_BPS),
+                                tv_addr(sink),         tv_bool(1),           tv_u64(GAS_PRICE) };
         ozk_abi_value bounds = { .kind = OZK_ABI_TUPLE, .items = bi, .n = 9 };
         ozk_abi_value args = { .kind = OZK_ABI_TUPLE, .items = &bounds, .n = 1 };
         ozk_abi_type *t;
