@@ -306,3 +306,67 @@ void node_hex_field(const json_t *o, const char *key, uint8_t *out, size_t n)
     if (!s || strlen(s) != 2 + 2 * n || ozk_hex_decode(out, n, s) != (long)n)
         fail_msg("field %s: not 0x and %zu hex digits", key, 2 * n);
 }
+
+json_t *node_receipt(node_env *e, const uint8_t id[32])
+{
+    char idh[67] = "0x";
+    ozk_hex_encode(idh + 2, id, 32);
+    return node_result(e, "ozk_getReceipt", json_pack("{s:s}", "request_id", idh));
+}
+
+uint64_t node_bond(node_env *e)
+{
+    uint64_t bond = 0;
+    for (int i = 0; i < 24; i++) assert_int_equal(e->dep.bond_wei[i], 0);
+    for (int i = 24; i < 32; i++) bond = bond << 8 | e->dep.bond_wei[i];
+    return bond;
+}
+
+uint64_t node_challenge(node_env *e, const uint8_t id[32], const uint8_t salt[32],
+                        const uint8_t x[64], const uint8_t y[40])
+{
+    json_t *res = node_receipt(e, id);
+    json_t *b = json_object_get(res, "batch");
+    uint64_t seq = (uint64_t)json_integer_value(json_object_get(b, "seq"));
+    uint64_t idx = (uint64_t)json_integer_value(json_object_get(b, "index"));
+    json_t *mp = json_object_get(b, "merkle_proof");
+    size_t d = json_array_size(mp);
+    assert_true(d <= 24);
+    ozk_abi_value sib[24];
+    uint8_t proof[24][32];
+    for (size_t k = 0; k < d; k++) {
+        assert_int_equal(ozk_hex_decode(proof[k], 32, json_string_value(json_array_get(mp, k))),
+                         32);
+        sib[k] = tv_b32(proof[k]);
+    }
+    json_decref(res);
+    ozk_abi_value arr = { .kind = OZK_ABI_ARRAY, .items = sib, .n = d };
+    ozk_abi_value a[8] = {
+        tv_b32(e->dep.model_id), tv_u64(seq),     tv_u64(idx), tv_b32(id), tv_b32(salt),
+        tv_bytes(x, 64),         tv_bytes(y, 40), arr
+    };
+    size_t len;
+    uint8_t *data = test_calldata(
+        &len, "challenge(bytes32,uint256,uint256,bytes32,bytes32,bytes,bytes,bytes32[])", a, 8);
+    test_tx_ok(&e->challenger, e->dep.settlement, node_bond(e), data, len, 2000000);
+    free(data);
+    uint8_t w[32];
+    test_view(&e->owner, e->dep.settlement, "challengeCount()", NULL, 0, w, 32);
+    return test_word_u64(w);
+}
+
+int node_challenge_status(node_env *e, uint64_t id)
+{
+    uint8_t w[7 * 32];
+    ozk_abi_value a = tv_u64(id);
+    test_view(&e->owner, e->dep.settlement, "challengeInfo(uint256)", &a, 1, w, sizeof w);
+    return (int)test_word_u64(w + 5 * 32);
+}
+
+uint64_t node_credits(node_env *e, const uint8_t who[20])
+{
+    uint8_t w[32];
+    ozk_abi_value a = tv_addr(who);
+    test_view(&e->owner, e->dep.settlement, "credits(address)", &a, 1, w, 32);
+    return test_word_u64(w);
+}

@@ -60,6 +60,21 @@ json_t *node_result(node_env *e, const char *method, json_t *params);
 /* whether the node's log contains needle */
 int node_log_contains(node_env *e, const char *needle);
 
+/* ---- the chain side of a dispute (the digits MLP: x 64 bytes, y 40) ---- */
+
+/* ozk_getReceipt of request id (with the token); the result (decref it) */
+json_t *node_receipt(node_env *e, const uint8_t id[32]);
+/* the deployment's bond, in wei (it fits 64 bits in these tests) */
+uint64_t node_bond(node_env *e);
+/* the challenger disputes the committed record id with its preimages and the Merkle proof from
+ * ozk_getReceipt, paying the bond; the challenge id */
+uint64_t node_challenge(node_env *e, const uint8_t id[32], const uint8_t salt[32],
+                        const uint8_t x[64], const uint8_t y[40]);
+/* challengeInfo(id)'s status: 0 None, 1 Open, 2 Answered, 3 TimedOut */
+int node_challenge_status(node_env *e, uint64_t id);
+/* the settlement's credits(who) */
+uint64_t node_credits(node_env *e, const uint8_t who[20]);
+
 /* "0x.." of n bytes in a JSON string field into out; fails the test otherwise */
 void node_hex_field(const json_t *o, const char *key, uint8_t *out, size_t n);
 
