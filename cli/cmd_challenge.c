@@ -398,6 +398,25 @@ static int send_call(const char *prog, ozk_rpc *rpc, ozk_sender *s, const char *
     return CLI_OK;
 }
 
+/* Sends a challenge (challenge or challengeReceipt calldata), then finds its id (from its
+ * Challenged log, else challengeCount) and reads it back with the chain time. */
+static int send_challenge(const char *prog, ozk_rpc *rpc, ozk_sender *s, const char *what,
+                          const uint8_t settlement[20], const uint8_t bond[32], const uint8_t *data,
+                          size_t len, uint64_t *id, ozk_chal_info *c, uint64_t *now)
+{
+    uint8_t hash[32];
+    int st = send_call(prog, rpc, s, what, settlement, bond, data, len, hash);
+    if (st) return st;
+    ozk_rpc_error e;
+    if (ozk_chal_event_id(rpc, id, hash, settlement, &e) < 0 &&
+        ozk_chal_read_count(rpc, id, settlement, &e) < 0)
+        return rpc_fail(prog, "finding the challenge id", &e);
+    if (ozk_chal_read_challenge(rpc, c, settlement, *id, &e) < 0 ||
+        ozk_chal_chain_time(rpc, now, &e) < 0)
+        return rpc_fail(prog, "reading the challenge", &e);
+    return 0;
+}
+
 static int open_sender(const char *prog, ozk_rpc *rpc, const ozk_key *key, ozk_sender **s)
 {
     ozk_rpc_error e;
@@ -881,22 +900,11 @@ static int cmd_challenge_submit(int argc, char **argv)
         st = CLI_FAIL;
         goto done;
     }
-    uint8_t hash[32];
-    if ((st = send_call(prog, rpc, s, "challenge", r.settlement, b.bond, data, len, hash)))
-        goto done;
-    ozk_rpc_error e;
     uint64_t id;
-    if (ozk_chal_event_id(rpc, &id, hash, r.settlement, &e) < 0 &&
-        ozk_chal_read_count(rpc, &id, r.settlement, &e) < 0) {
-        st = rpc_fail(prog, "finding the challenge id", &e);
-        goto done;
-    }
     ozk_chal_info c;
-    if (ozk_chal_read_challenge(rpc, &c, r.settlement, id, &e) < 0 ||
-        ozk_chal_chain_time(rpc, &now, &e) < 0) {
-        st = rpc_fail(prog, "reading the challenge", &e);
+    if ((st = send_challenge(prog, rpc, s, "challenge", r.settlement, b.bond, data, len, &id, &c,
+                             &now)))
         goto done;
-    }
     char w[128], t[160], a[43];
     printf("challenge   %llu\n", (unsigned long long)id);
     printf("bond        %s\n", wei_text(w, c.bond));
@@ -1012,21 +1020,11 @@ static int cmd_challenge_receipt(int argc, char **argv)
         st = CLI_FAIL;
         goto done;
     }
-    uint8_t hash[32];
-    if ((st = send_call(prog, rpc, s, "receipt challenge", r.settlement, mo.bond, data, len, hash)))
-        goto done;
     uint64_t id;
-    if (ozk_chal_event_id(rpc, &id, hash, r.settlement, &e) < 0 &&
-        ozk_chal_read_count(rpc, &id, r.settlement, &e) < 0) {
-        st = rpc_fail(prog, "finding the challenge id", &e);
-        goto done;
-    }
     ozk_chal_info c;
-    if (ozk_chal_read_challenge(rpc, &c, r.settlement, id, &e) < 0 ||
-        ozk_chal_chain_time(rpc, &now, &e) < 0) {
-        st = rpc_fail(prog, "reading the challenge", &e);
+    if ((st = send_challenge(prog, rpc, s, "receipt challenge", r.settlement, mo.bond, data, len,
+                             &id, &c, &now)))
         goto done;
-    }
     printf("challenge   %llu (receipt)\n", (unsigned long long)id);
     printf("bond        %s\n", wei_text(w, c.bond));
     printf("deadline    %s: the operator must show the record committed by %s and prove it\n",
