@@ -101,8 +101,9 @@ void test_actor_close(test_actor *ac)
     memset(ac, 0, sizeof *ac);
 }
 
-uint64_t test_tx_ok(test_actor *ac, const uint8_t to[20], uint64_t value_wei, const uint8_t *data,
-                    size_t len, uint64_t gas_limit)
+void test_sender_tx_ok(ozk_sender *s, const uint8_t *to, uint64_t value_wei, const uint8_t *data,
+                       size_t len, uint64_t gas_limit, long timeout_ms, ozk_tx_status *st,
+                       uint8_t hash[32])
 {
     ozk_send_request req;
     memset(&req, 0, sizeof req);
@@ -116,14 +117,21 @@ uint64_t test_tx_ok(test_actor *ac, const uint8_t to[20], uint64_t value_wei, co
     req.gas_limit = gas_limit;
     ozk_sent_tx t;
     ozk_rpc_error e;
-    ozk_sender_resync(ac->s);
-    if (ozk_sender_send(ac->s, &t, &req, &e)) fail_msg("send: %s", e.message);
-    ozk_tx_status st;
-    memset(&st, 0, sizeof st);
-    assert_int_equal(ozk_sender_wait(ac->s, &st, t.hash, 1, 30000, &e), 0);
-    if (st.state != OZK_TXS_CONFIRMED || st.status != 1)
-        fail_msg("transaction state %d status %d %s", st.state, st.status, st.reason);
+    ozk_sender_resync(s);
+    if (ozk_sender_send(s, &t, &req, &e)) fail_msg("send: %s", e.message);
+    memset(st, 0, sizeof *st);
+    assert_int_equal(ozk_sender_wait(s, st, t.hash, 1, timeout_ms, &e), 0);
+    if (st->state != OZK_TXS_CONFIRMED || st->status != 1)
+        fail_msg("transaction state %d status %d %s", st->state, st->status, st->reason);
+    if (hash) memcpy(hash, t.hash, 32);
     ozk_sent_tx_clear(&t);
+}
+
+uint64_t test_tx_ok(test_actor *ac, const uint8_t to[20], uint64_t value_wei, const uint8_t *data,
+                    size_t len, uint64_t gas_limit)
+{
+    ozk_tx_status st;
+    test_sender_tx_ok(ac->s, to, value_wei, data, len, gas_limit, 30000, &st, NULL);
     return st.gas_used;
 }
 
@@ -160,4 +168,25 @@ void test_warp(test_actor *ac, uint64_t seconds)
 {
     json_decref(test_rpc(ac, "evm_increaseTime", json_pack("[I]", (json_int_t)seconds)));
     test_mine(ac);
+}
+
+static void *compile_run(void *arg)
+{
+    test_compile_job *j = arg;
+    j->rc = ozk_solc_compile(&j->out, j->target, j->src, j->err, sizeof j->err);
+    return NULL;
+}
+
+void test_compile_start(test_compile_job *j, ozk_solc_target target, const char *src)
+{
+    memset(j, 0, sizeof *j);
+    j->target = target;
+    j->src = src;
+    assert_int_equal(pthread_create(&j->th, NULL, compile_run, j), 0);
+}
+
+void test_compile_wait(test_compile_job *j)
+{
+    assert_int_equal(pthread_join(j->th, NULL), 0);
+    if (j->rc) fail_msg("solc-js: %s", j->err);
 }

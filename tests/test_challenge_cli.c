@@ -33,13 +33,6 @@ static const char KEY_CHALLENGER[] =
 static node_env g_env;
 static char g_key[700], g_settle[43];
 
-static uint64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
 /* NODE.json with its own store folder (one per model) */
 static void write_config(node_env *e, const char *store, const char *extra)
 {
@@ -73,13 +66,13 @@ static const char *req_id(const json_t *r)
 /* ozk_getReceipt until the batch is committed */
 static json_t *committed_receipt(node_env *e, const char *id)
 {
-    uint64_t t0 = now_ms();
+    uint64_t t0 = test_now_ms();
     for (;;) {
         json_t *r = node_result(e, "ozk_getReceipt", json_pack("{s:s}", "request_id", id));
         json_t *b = json_object_get(r, "batch");
         if (json_is_object(b) && json_is_true(json_object_get(b, "committed"))) return r;
         json_decref(r);
-        if (now_ms() - t0 > 60000) fail_msg("record %s not committed within 60 s", id);
+        if (test_now_ms() - t0 > 60000) fail_msg("record %s not committed within 60 s", id);
         test_mine(&e->owner);
         test_sleep_ms(100);
     }
@@ -149,7 +142,7 @@ static void test_challenge_cli(void **state)
 {
     (void)state;
     node_env *e = &g_env;
-    uint64_t t_start = now_ms();
+    uint64_t t_start = test_now_ms();
     node_env_init(e, "challenge");
     snprintf(g_key, sizeof g_key, "%.500s/challenger.key", e->dir);
     test_write_file(g_key, KEY_CHALLENGER, strlen(KEY_CHALLENGER));
@@ -337,7 +330,7 @@ static void test_challenge_cli(void **state)
     free(run_expect(1, "closed", "challenge submit --rpc %s --key '%s' --receipt '%s'", url, g_key,
                     p));
     json_decref(r1);
-    printf("test_challenge_cli: %llu ms\n", (unsigned long long)(now_ms() - t_start));
+    printf("test_challenge_cli: %llu ms\n", (unsigned long long)(test_now_ms() - t_start));
     node_env_free(e);
 }
 

@@ -30,13 +30,6 @@
 
 static node_env g_env;
 
-static uint64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
 /* snprintf that fails the test when out is too small */
 static void fmt(char *out, size_t cap, const char *f, ...) __attribute__((format(printf, 3, 4)));
 static void fmt(char *out, size_t cap, const char *f, ...)
@@ -86,13 +79,13 @@ static const char *str(const json_t *v, const char *key)
 /* waits (mining blocks) until ozk_getReceipt says request id is committed; its receipt */
 static json_t *committed_receipt(node_env *e, const char *id)
 {
-    uint64_t t0 = now_ms();
+    uint64_t t0 = test_now_ms();
     for (;;) {
         json_t *r = node_result(e, "ozk_getReceipt", json_pack("{s:s}", "request_id", id));
         json_t *b = json_object_get(r, "batch");
         if (json_is_object(b) && json_is_true(json_object_get(b, "committed"))) return r;
         json_decref(r);
-        if (now_ms() - t0 > 30000) fail_msg("record %s not committed within 30 s", id);
+        if (test_now_ms() - t0 > 30000) fail_msg("record %s not committed within 30 s", id);
         test_mine(&e->owner);
         test_sleep_ms(100);
     }
@@ -307,14 +300,14 @@ static void test_dapp_example(void **state)
     challenge(e, first);
     json_decref(expect_status(e, other, "Challenged"));
     node_env_start(e);
-    uint64_t t0 = now_ms();
+    uint64_t t0 = test_now_ms();
     for (;;) {
         fmt(args, sizeof args, "--rpc %s --receipt '%s'", e->a.url, other);
         assert_int_equal(run_example(e, &v, args), 0);
         if (strcmp(str(v, "status"), "Proven") == 0) break;
         assert_string_equal(str(v, "status"), "Challenged");
         json_decref(v);
-        if (now_ms() - t0 > 45000) fail_msg("the challenge was not answered within 45 s");
+        if (test_now_ms() - t0 > 45000) fail_msg("the challenge was not answered within 45 s");
         test_mine(&e->owner);
         test_sleep_ms(500);
     }

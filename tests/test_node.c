@@ -24,6 +24,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "model_testutil.h"
 #include "node_testutil.h"
 #include "ozk/error.h"
 #include "ozk/hex.h"
@@ -41,25 +42,6 @@ static node_env g_env;
 typedef struct {
     uint8_t id[32], salt[32], x[64], y[40];
 } rec;
-
-static uint64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
-static ozk_model *load_model(void)
-{
-    char path[600], err[256];
-    snprintf(path, sizeof path, "%s/models/digits-mlp.ozkm", OZK_FIXTURES);
-    size_t len;
-    uint8_t *buf = test_read_file(path, &len);
-    ozk_model *m;
-    if (ozk_model_decode(&m, buf, len, err, sizeof err)) fail_msg("%s", err);
-    free(buf);
-    return m;
-}
 
 /* checks one ozk_infer answer against the model and the deployment; fills r */
 static void check_receipt(node_env *e, const ozk_model *m, const json_t *res, rec *r,
@@ -123,7 +105,7 @@ static void check_receipt(node_env *e, const ozk_model *m, const json_t *res, re
  * the chain's root of its batch */
 static void wait_committed(node_env *e, rec *rs, size_t n)
 {
-    uint64_t t0 = now_ms();
+    uint64_t t0 = test_now_ms();
     for (size_t i = 0; i < n; i++) {
         for (;;) {
             json_t *p = json_pack("{s:o}", "request_id", json_string(""));
@@ -157,7 +139,7 @@ static void wait_committed(node_env *e, rec *rs, size_t n)
                 break;
             }
             json_decref(res);
-            if (now_ms() - t0 > 60000) fail_msg("record %zu not committed within 60 s", i);
+            if (test_now_ms() - t0 > 60000) fail_msg("record %zu not committed within 60 s", i);
             test_mine(&e->owner);
             test_sleep_ms(100);
         }
@@ -284,11 +266,11 @@ static void test_node_honest(void **state)
     node_env_deploy(e, "--challenge-window 300 --response-window 300");
     node_env_config(e, ", \"max_body\": 65536, \"max_batch\": 10");
     node_env_start(e);
-    ozk_model *m = load_model();
+    ozk_model *m = test_model_fixture(OZK_FIXTURES, "digits-mlp.ozkm");
 
     /* 100 requests, floats and canonical bytes alternately */
     static rec rs[N_REQUESTS];
-    uint64_t t0 = now_ms();
+    uint64_t t0 = test_now_ms();
     for (int i = 0; i < N_REQUESTS; i++) {
         uint8_t x[64];
         json_t *p;
@@ -314,12 +296,12 @@ static void test_node_honest(void **state)
         assert_true(json_is_null(json_object_get(res, "batch")));
         json_decref(res);
     }
-    uint64_t t1 = now_ms();
+    uint64_t t1 = test_now_ms();
     printf("100 ozk_infer answered in %llu ms (records durable)\n", (unsigned long long)(t1 - t0));
 
     /* committed in batches; every receipt's proof against the chain's root */
     wait_committed(e, rs, N_REQUESTS);
-    printf("all 100 records committed within %llu ms\n", (unsigned long long)(now_ms() - t1));
+    printf("all 100 records committed within %llu ms\n", (unsigned long long)(test_now_ms() - t1));
     {
         json_t *s = node_result(e, "ozk_status", NULL);
         json_t *c = json_object_get(s, "chain");
@@ -354,16 +336,16 @@ static void test_node_honest(void **state)
 
     /* a challenge of an honest record: proven and answered; the bond goes to the payee */
     uint64_t before = credits_of(e, e->dep.payee);
-    uint64_t tc = now_ms();
+    uint64_t tc = test_now_ms();
     uint64_t id = challenge(e, &rs[42]);
     while (challenge_status(e, id) != 2) {
-        if (now_ms() - tc > 60000)
+        if (test_now_ms() - tc > 60000)
             fail_msg("challenge %llu not answered within 60 s", (unsigned long long)id);
         test_mine(&e->owner);
         test_sleep_ms(100);
     }
     printf("challenge %llu answered on chain %llu ms after it was mined\n", (unsigned long long)id,
-           (unsigned long long)(now_ms() - tc));
+           (unsigned long long)(test_now_ms() - tc));
     uint64_t bond = 0;
     for (int i = 24; i < 32; i++) bond = bond << 8 | e->dep.bond_wei[i];
     assert_true(credits_of(e, e->dep.payee) == before + bond);

@@ -40,6 +40,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "model_testutil.h"
 #include "node_testutil.h"
 #include "ozk/hex.h"
 #include "ozk/merkle.h"
@@ -55,25 +56,6 @@ typedef struct {
 } rec;
 
 /* ---- helpers --------------------------------------------------------------------------------- */
-
-static uint64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
-static ozk_model *load_model(void)
-{
-    char path[600], err[256];
-    snprintf(path, sizeof path, "%s/models/digits-mlp.ozkm", OZK_FIXTURES);
-    size_t len;
-    uint8_t *buf = test_read_file(path, &len);
-    ozk_model *m;
-    if (ozk_model_decode(&m, buf, len, err, sizeof err)) fail_msg("%s", err);
-    free(buf);
-    return m;
-}
 
 /* what the model answers for the canonical input x */
 static void model_y(const ozk_model *m, uint8_t y[40], const uint8_t x[64])
@@ -169,7 +151,7 @@ static void dump_log_tail(node_env *e, size_t bytes)
  * the chain's root and count of its batch, and that the node still serves the same output */
 static void wait_committed(node_env *e, const rec *rs, size_t n, uint64_t limit_ms)
 {
-    uint64_t t0 = now_ms();
+    uint64_t t0 = test_now_ms();
     for (size_t i = 0; i < n; i++) {
         for (;;) {
             json_t *res = receipt_of(e, rs[i].id);
@@ -202,7 +184,7 @@ static void wait_committed(node_env *e, const rec *rs, size_t n, uint64_t limit_
                 break;
             }
             json_decref(res);
-            if (now_ms() - t0 > limit_ms) {
+            if (test_now_ms() - t0 > limit_ms) {
                 dump_log_tail(e, 6000);
                 fail_msg("record %zu of %zu not committed within %llu ms", i, n,
                          (unsigned long long)limit_ms);
@@ -256,9 +238,9 @@ static int challenge_status(node_env *e, uint64_t id)
 
 static void wait_answered(node_env *e, uint64_t id, uint64_t limit_ms)
 {
-    uint64_t t0 = now_ms();
+    uint64_t t0 = test_now_ms();
     while (challenge_status(e, id) != 2) {
-        if (now_ms() - t0 > limit_ms)
+        if (test_now_ms() - t0 > limit_ms)
             fail_msg("challenge %llu not answered within %llu ms (status %d)",
                      (unsigned long long)id, (unsigned long long)limit_ms, challenge_status(e, id));
         test_mine(&e->owner);
@@ -297,9 +279,9 @@ static void resolve_timeout(node_env *e, uint64_t id)
 /* waits (mining blocks) until the node's log contains needle */
 static void wait_log(node_env *e, const char *needle, uint64_t limit_ms)
 {
-    uint64_t t0 = now_ms();
+    uint64_t t0 = test_now_ms();
     while (!node_log_contains(e, needle)) {
-        if (now_ms() - t0 > limit_ms)
+        if (test_now_ms() - t0 > limit_ms)
             fail_msg("the node did not log \"%s\" within %llu ms", needle,
                      (unsigned long long)limit_ms);
         test_mine(&e->owner);
@@ -380,7 +362,7 @@ static void test_dishonest(void **state)
     node_env_config(e, ", \"dishonest_every\": 3, \"batch_max_records\": 6");
     node_env_start(e);
     assert_true(node_log_contains(e, "DISHONEST MODE"));
-    ozk_model *m = load_model();
+    ozk_model *m = test_model_fixture(OZK_FIXTURES, "digits-mlp.ozkm");
 
     rec rs[6];
     int wrong = -1, nwrong = 0;
@@ -474,11 +456,11 @@ static void test_omission(void **state)
     test_warp(&e->owner, 40); /* past the receipt's deadline: a receipt challenge may open */
     uint64_t payee0 = credits_of(e, e->dep.payee);
     uint64_t id = challenge_receipt(e, &ok[1]);
-    uint64_t t0 = now_ms();
+    uint64_t t0 = test_now_ms();
     wait_answered(e, id, 60000);
     assert_int_equal(credits_of(e, e->dep.payee), payee0 + bond_of(e));
     printf("receipt challenge %llu on a committed record answered by respondReceipt in %llu ms\n",
-           (unsigned long long)id, (unsigned long long)(now_ms() - t0));
+           (unsigned long long)id, (unsigned long long)(test_now_ms() - t0));
     assert_int_equal(node_env_stop(e, SIGTERM), 0);
 
     /* another model, another store: a node that never commits what it accepted */
@@ -738,10 +720,10 @@ static void test_outage(void **state)
     /* the RPC refuses connections: requests are still answered and stored, nothing commits */
     atomic_store(&px.mode, PX_REFUSE);
     test_sleep_ms(300);
-    uint64_t t0 = now_ms();
+    uint64_t t0 = test_now_ms();
     for (int i = 0; i < 8; i++) infer(e, &rs[n++]);
     printf("outage (refused): 8 ozk_infer answered in %llu ms\n",
-           (unsigned long long)(now_ms() - t0));
+           (unsigned long long)(test_now_ms() - t0));
     /* the node reports the outage once its RPC client has given up retrying (about 4 s) */
     for (;;) {
         json_t *st = status_of(e);
@@ -753,7 +735,7 @@ static void test_outage(void **state)
             break;
         }
         json_decref(st);
-        if (now_ms() - t0 > 15000) fail_msg("ozk_status shows no error 15 s into the outage");
+        if (test_now_ms() - t0 > 15000) fail_msg("ozk_status shows no error 15 s into the outage");
         test_sleep_ms(200);
     }
     for (size_t i = 4; i < n; i++) assert_false(is_committed(e, rs[i].id));
@@ -761,21 +743,21 @@ static void test_outage(void **state)
 
     /* the RPC accepts and never answers: the same */
     atomic_store(&px.mode, PX_DROP);
-    t0 = now_ms();
+    t0 = test_now_ms();
     for (int i = 0; i < 6; i++) infer(e, &rs[n++]);
     printf("outage (black hole): 6 ozk_infer answered in %llu ms\n",
-           (unsigned long long)(now_ms() - t0));
+           (unsigned long long)(test_now_ms() - t0));
     test_sleep_ms(1500);
     assert_true(node_alive(e));
     assert_int_equal(model_word(e, 19), seq0);
 
     /* back: everything is committed, once */
     atomic_store(&px.mode, PX_PASS);
-    t0 = now_ms();
+    t0 = test_now_ms();
     wait_committed(e, rs, n, 90000);
     uint64_t seqs = check_batches(e, n);
     printf("outage over: all %zu records committed in %llu ms (%llu batches, none twice)\n", n,
-           (unsigned long long)(now_ms() - t0), (unsigned long long)seqs);
+           (unsigned long long)(test_now_ms() - t0), (unsigned long long)seqs);
     assert_int_equal(node_env_stop(e, SIGTERM), 0);
     proxy_stop(&px);
     node_env_free(e);
@@ -818,7 +800,7 @@ static void test_stuck(void **state)
     uint64_t nonce = nonce_of(e, e->dep.committer, "latest");
     set_nonce(e, e->dep.committer, nonce - 1);
     for (int i = 2; i < 4; i++) infer(e, &rs[i]);
-    uint64_t t0 = now_ms();
+    uint64_t t0 = test_now_ms();
     for (;;) { /* the commit of batch 1 is sent */
         json_t *o = node_call(e, "ozk_getBatch", json_pack("{s:i}", "seq", 1), NODE_TOKEN);
         json_t *b = json_object_get(o, "result");
@@ -826,7 +808,7 @@ static void test_stuck(void **state)
         int sent = s && !strcmp(s, "sent");
         json_decref(o);
         if (sent) break;
-        if (now_ms() - t0 > 30000) fail_msg("batch 1 was not sent within 30 s");
+        if (test_now_ms() - t0 > 30000) fail_msg("batch 1 was not sent within 30 s");
         test_sleep_ms(100);
     }
     for (int i = 0; i < 5; i++) {
@@ -839,21 +821,22 @@ static void test_stuck(void **state)
            (unsigned long long)(nonce - 1));
 
     /* a challenge on a committed record is answered meanwhile */
-    t0 = now_ms();
+    t0 = test_now_ms();
     uint64_t id = challenge(e, &rs[0]);
     wait_answered(e, id, 60000);
     assert_false(is_committed(e, rs[2].id));
     assert_int_equal(model_word(e, 19), 1);
     printf("challenge %llu answered in %llu ms while the commit stayed stuck\n",
-           (unsigned long long)id, (unsigned long long)(now_ms() - t0));
+           (unsigned long long)id, (unsigned long long)(test_now_ms() - t0));
 
     /* the gap filled (a transfer at the missing nonce): the stuck commit goes through */
     ozk_sender_set_nonce(e->owner.s, nonce - 1);
     test_tx_ok(&e->owner, e->owner.addr, 0, NULL, 0, 21000);
-    t0 = now_ms();
+    t0 = test_now_ms();
     wait_committed(e, rs, 4, 60000);
     check_batches(e, 4);
-    printf("gap filled: batch 1 committed %llu ms later\n", (unsigned long long)(now_ms() - t0));
+    printf("gap filled: batch 1 committed %llu ms later\n",
+           (unsigned long long)(test_now_ms() - t0));
     assert_int_equal(node_env_stop(e, SIGTERM), 0);
     node_env_free(e);
 }

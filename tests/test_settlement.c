@@ -100,38 +100,6 @@ static void u64_be32(uint8_t out[32], uint64_t x)
 
 /* ---- compiling ------------------------------------------------------------------------------- */
 
-/* Both contracts compile on their own threads while the test proves (solc-js takes seconds):
- * the verifier and Settlement.sol with the pinned settings of ozk/solc.h. */
-typedef struct {
-    pthread_t th;
-    ozk_solc_target target;
-    const char *src;
-    ozk_solc_output out;
-    int rc;
-    char err[1024];
-} compile_job;
-
-static void *compile_run(void *arg)
-{
-    compile_job *j = arg;
-    j->rc = ozk_solc_compile(&j->out, j->target, j->src, j->err, sizeof j->err);
-    return NULL;
-}
-
-static void compile_start(compile_job *j, ozk_solc_target target, const char *src)
-{
-    memset(j, 0, sizeof *j);
-    j->target = target;
-    j->src = src;
-    assert_int_equal(pthread_create(&j->th, NULL, compile_run, j), 0);
-}
-
-static void compile_wait(compile_job *j)
-{
-    assert_int_equal(pthread_join(j->th, NULL), 0);
-    if (j->rc) fail_msg("%s", j->err);
-}
-
 /* ---- the chain ------------------------------------------------------------------------------- */
 
 typedef struct {
@@ -173,27 +141,8 @@ static void actor_close(actor *ac)
 static uint64_t tx_ok(actor *ac, const uint8_t *to, uint64_t value, const uint8_t *data, size_t len,
                       uint64_t gas_limit, uint8_t hash[32])
 {
-    ozk_send_request req;
-    memset(&req, 0, sizeof req);
-    if (to) {
-        req.has_to = 1;
-        memcpy(req.to, to, 20);
-    }
-    u64_be32(req.value, value);
-    req.data = data;
-    req.data_len = len;
-    req.gas_limit = gas_limit;
-    ozk_sent_tx t;
-    ozk_rpc_error e;
-    int rc = ozk_sender_send(ac->s, &t, &req, &e);
-    if (rc) fail_msg("send: %s", e.message);
     ozk_tx_status st;
-    memset(&st, 0, sizeof st);
-    assert_int_equal(ozk_sender_wait(ac->s, &st, t.hash, 1, 10000, &e), 0);
-    if (st.state != OZK_TXS_CONFIRMED) fail_msg("transaction state %d", st.state);
-    assert_int_equal(st.status, 1);
-    if (hash) memcpy(hash, t.hash, 32);
-    ozk_sent_tx_clear(&t);
+    test_sender_tx_ok(ac->s, to, value, data, len, gas_limit, 10000, &st, hash);
     return st.gas_used;
 }
 
@@ -519,9 +468,9 @@ static void test_settlement(void **state)
     char *src;
     size_t slen;
     assert_int_equal(ozk__sol_generate(&src, &slen, vk), 0);
-    compile_job cj_v, cj_s;
-    compile_start(&cj_v, OZK_SOLC_VERIFIER, src);
-    compile_start(&cj_s, OZK_SOLC_SETTLEMENT, NULL);
+    test_compile_job cj_v, cj_s;
+    test_compile_start(&cj_v, OZK_SOLC_VERIFIER, src);
+    test_compile_start(&cj_s, OZK_SOLC_SETTLEMENT, NULL);
 
     /* the records: batch 0 all honest, batch 1 with record 2 dishonest (one output changed) */
     record b0[N_HONEST], b1[N_MIXED];
@@ -560,8 +509,8 @@ static void test_settlement(void **state)
                          1);
 
     /* the compiled contracts */
-    compile_wait(&cj_v);
-    compile_wait(&cj_s);
+    test_compile_wait(&cj_v);
+    test_compile_wait(&cj_s);
     free(src);
     uint8_t *vcode = cj_v.out.creation, *scode = cj_s.out.creation;
     size_t vcode_len = cj_v.out.creation_len, scode_len = cj_s.out.creation_len;

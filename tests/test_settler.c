@@ -104,23 +104,10 @@ static struct {
 
 /* ---- ABI and RPC helpers --------------------------------------------------------------------- */
 
-static void u64_be32(uint8_t out[32], uint64_t x)
-{
-    memset(out, 0, 32);
-    for (int i = 0; i < 8; i++) out[31 - i] = (uint8_t)(x >> (8 * i));
-}
-
 static void sleep_ms(long ms)
 {
     struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
     nanosleep(&ts, NULL);
-}
-
-static uint64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
 /* a JSON-RPC call that must succeed; the result (decref it) */
@@ -255,28 +242,9 @@ static void actor_close(actor *ac)
 static uint64_t tx_ok(actor *ac, const uint8_t *to, uint64_t value, const uint8_t *data, size_t len,
                       uint64_t gas_limit, uint8_t hash[32], uint64_t *gas_used)
 {
-    ozk_send_request req;
-    memset(&req, 0, sizeof req);
-    if (to) {
-        req.has_to = 1;
-        memcpy(req.to, to, 20);
-    }
-    u64_be32(req.value, value);
-    req.data = data;
-    req.data_len = len;
-    req.gas_limit = gas_limit;
-    ozk_sent_tx t;
-    ozk_rpc_error e;
-    ozk_sender_resync(ac->s); /* anvil may have been reverted under it */
-    if (ozk_sender_send(ac->s, &t, &req, &e)) fail_msg("send: %s", e.message);
     ozk_tx_status st;
-    memset(&st, 0, sizeof st);
-    assert_int_equal(ozk_sender_wait(ac->s, &st, t.hash, 1, 20000, &e), 0);
-    if (st.state != OZK_TXS_CONFIRMED || st.status != 1)
-        fail_msg("transaction state %d status %d %s", st.state, st.status, st.reason);
-    if (hash) memcpy(hash, t.hash, 32);
+    test_sender_tx_ok(ac->s, to, value, data, len, gas_limit, 20000, &st, hash);
     if (gas_used) *gas_used = st.gas_used;
-    ozk_sent_tx_clear(&t);
     return st.block_number;
 }
 
@@ -291,24 +259,6 @@ static void deploy(actor *ac, uint8_t addr[20], const uint8_t *code, size_t len)
     assert_non_null(ca);
     assert_int_equal(ozk_rpc_hex_to_bytes(addr, 20, ca), 20);
     json_decref(rec);
-}
-
-/* ---- compiling (in the background while the vk is built) ------------------------------------- */
-
-typedef struct {
-    pthread_t th;
-    ozk_solc_target target;
-    const char *src;
-    ozk_solc_output out;
-    int rc;
-    char err[1024];
-} compile_job;
-
-static void *compile_run(void *arg)
-{
-    compile_job *j = arg;
-    j->rc = ozk_solc_compile(&j->out, j->target, j->src, j->err, sizeof j->err);
-    return NULL;
 }
 
 /* ---- records --------------------------------------------------------------------------------- */
@@ -505,13 +455,13 @@ static ozk_settler *start(ozk_store *st, const uint8_t mid[32], uint64_t start_b
 static void wait_for(int (*cond)(void *), void *ctx, uint64_t timeout_ms, uint64_t mine_ms,
                      const char *what)
 {
-    uint64_t t0 = now_ms(), last_mine = t0;
+    uint64_t t0 = test_now_ms(), last_mine = t0;
     while (!cond(ctx)) {
-        if (now_ms() - t0 > timeout_ms) fail_msg("timed out waiting for %s", what);
+        if (test_now_ms() - t0 > timeout_ms) fail_msg("timed out waiting for %s", what);
         sleep_ms(50);
-        if (mine_ms && now_ms() - last_mine >= mine_ms) {
+        if (mine_ms && test_now_ms() - last_mine >= mine_ms) {
             mine();
-            last_mine = now_ms();
+            last_mine = test_now_ms();
         }
     }
 }
@@ -653,11 +603,11 @@ static void test_honest(void **state)
     /* a challenge on record 13 (batch 1, index 3): proven and answered before the deadline */
     uint64_t credit0 = credits_of(g.payee), cblock;
     uint64_t id = challenge(st, mid, 1, 3, &r[13], &cblock);
-    uint64_t t0 = now_ms(), ts0, ts1;
+    uint64_t t0 = test_now_ms(), ts0, ts1;
     head(NULL, &ts0, NULL);
     w.id = id;
     wait_for(chain_answered, &w, 60000, 250, "the respond mined");
-    uint64_t t1 = now_ms();
+    uint64_t t1 = test_now_ms();
     head(NULL, &ts1, NULL);
     ozk_settler_status ss;
     ozk_settler_status_get(s, &ss);
@@ -1122,28 +1072,18 @@ static int setup(void **state)
     char *src;
     size_t slen;
     if (ozk__sol_generate(&src, &slen, g.vk)) return -1;
-    compile_job cv, cs;
-    memset(&cv, 0, sizeof cv);
-    memset(&cs, 0, sizeof cs);
-    cv.target = OZK_SOLC_VERIFIER;
-    cv.src = src;
-    cs.target = OZK_SOLC_SETTLEMENT;
-    if (pthread_create(&cv.th, NULL, compile_run, &cv) ||
-        pthread_create(&cs.th, NULL, compile_run, &cs))
-        return -1;
+    test_compile_job cv, cs;
+    test_compile_start(&cv, OZK_SOLC_VERIFIER, src);
+    test_compile_start(&cs, OZK_SOLC_SETTLEMENT, NULL);
 
     /* a proof to measure the verifier's gas with (while the compiles run) */
     uint8_t *x = malloc(g.xlen), *y = malloc(g.ylen), *proof;
     size_t plen;
     test_rand_bytes(x, g.xlen);
     if (ozk_prove(&proof, &plen, y, g.m, g.vk, &g.srs, x, g.xlen, NULL, err, sizeof err)) return -1;
-    pthread_join(cv.th, NULL);
-    pthread_join(cs.th, NULL);
+    test_compile_wait(&cv);
+    test_compile_wait(&cs);
     free(src);
-    if (cv.rc || cs.rc) {
-        fprintf(stderr, "solc: %s%s\n", cv.err, cs.err);
-        return -1;
-    }
 
     if (anvil_start(&g.a)) return -1;
     g.anvil_up = 1;

@@ -57,6 +57,9 @@ void test_bin_expect(const char *bin, int code, const char *needle, const char *
  * fails the test, naming the file, when it cannot. */
 uint8_t *test_read_file(const char *path, size_t *len);
 
+/* Milliseconds of the monotonic clock. */
+uint64_t test_now_ms(void);
+
 /* Sleeps ms milliseconds (nanosleep, resumed after signals). */
 void test_sleep_ms(long ms);
 
